@@ -1,0 +1,87 @@
+"""ClickFunnels 2.0 orders, invoices and fulfillments as immutable values.
+
+Each entity's status lives in a ``transitions`` machine declared once in
+:mod:`clickfunnels_orders.machines`; every event returns a new value. The fulfillment
+rollup is in :mod:`clickfunnels_orders.rollup`, the Hypothesis strategies in
+:mod:`clickfunnels_orders.testing`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from clickfunnels_orders.diagrams import diagram
+from clickfunnels_orders.entities import (
+    Change,
+    Fulfillment,
+    FulfillmentLine,
+    Invoice,
+    InvoiceLineItem,
+    Order,
+    OrderLineItem,
+)
+from clickfunnels_orders.errors import (
+    AmountError,
+    CancelReasonError,
+    ForeignInvoiceError,
+    InvalidTransitionError,
+    InvalidTypeError,
+    InvalidValueError,
+    NotFulfillableError,
+    OrdersError,
+    OutOfOrderError,
+    OverFulfillmentError,
+    PayloadError,
+    UnknownLineItemError,
+)
+from clickfunnels_orders.statuses import (
+    BillingStatus,
+    FulfillmentStatus,
+    InvoiceFulfillmentStatus,
+    InvoiceStatus,
+    LineItemFulfillmentStatus,
+    OrderFulfillmentStatus,
+    OrderType,
+    PaymentProcessor,
+    ServiceStatus,
+)
+from clickfunnels_orders.timing import TimeRules, renewal_date, renewal_dates
+
+try:
+    __version__ = version("clickfunnels-orders")
+except PackageNotFoundError:  # pragma: no cover  # running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "AmountError",
+    "BillingStatus",
+    "CancelReasonError",
+    "Change",
+    "ForeignInvoiceError",
+    "Fulfillment",
+    "FulfillmentLine",
+    "FulfillmentStatus",
+    "InvalidTransitionError",
+    "InvalidTypeError",
+    "InvalidValueError",
+    "Invoice",
+    "InvoiceFulfillmentStatus",
+    "InvoiceLineItem",
+    "InvoiceStatus",
+    "LineItemFulfillmentStatus",
+    "NotFulfillableError",
+    "Order",
+    "OrderFulfillmentStatus",
+    "OrderLineItem",
+    "OrderType",
+    "OrdersError",
+    "OutOfOrderError",
+    "OverFulfillmentError",
+    "PayloadError",
+    "PaymentProcessor",
+    "ServiceStatus",
+    "TimeRules",
+    "UnknownLineItemError",
+    "__version__",
+    "diagram",
+    "renewal_date",
+    "renewal_dates",
+]

@@ -1,0 +1,170 @@
+"""Exact domain values: money, moments, quantities, currencies and statuses.
+
+Each function takes what a user passed and the field's name, and returns the exact value
+or raises an error naming the field, what it got and what it expects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def to_money(value: object, field: str) -> Decimal:
+    """Return ``value`` as an exact, finite, non-negative ``Decimal``.
+
+    ``str`` and ``int`` are converted exactly; a ``float`` is refused because it cannot
+    hold most cent amounts exactly.
+
+    Raises:
+        InvalidTypeError: for a float, a bool or another type.
+        InvalidValueError: for a malformed string, NaN, infinity or a negative amount.
+    """
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, float):
+        raise InvalidTypeError(
+            field, value, "a Decimal or a decimal string such as '9.99' (floats are inexact)"
+        )
+    elif isinstance(value, int) and not isinstance(value, bool):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.strip())
+        except InvalidOperation:
+            raise InvalidValueError(field, value, "a decimal string such as '9.99'") from None
+    else:
+        raise InvalidTypeError(field, value, "a Decimal, an int or a decimal string")
+    if not amount.is_finite():
+        raise InvalidValueError(field, value, "a finite amount")
+    if amount < 0:
+        raise InvalidValueError(field, value, "a non-negative amount")
+    return amount
+
+
+def to_quantity(value: object, field: str) -> int:
+    """Return ``value`` if it is a positive ``int`` (bools are refused).
+
+    Raises:
+        InvalidTypeError: for a non-integer.
+        InvalidValueError: for zero or a negative number.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(field, value, "a positive int")
+    if value < 1:
+        raise InvalidValueError(field, value, "a positive int (1 or more)")
+    return value
+
+
+def to_moment(value: object, field: str) -> dt.datetime:
+    """Return ``value`` if it is a timezone-aware ``datetime``.
+
+    Raises:
+        InvalidTypeError: for anything that is not a datetime.
+        InvalidValueError: for a naive datetime.
+    """
+    if not isinstance(value, dt.datetime):
+        raise InvalidTypeError(field, value, "a timezone-aware datetime")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise InvalidValueError(
+            field, value, "a timezone-aware datetime (for example with tzinfo=datetime.UTC)"
+        )
+    return value
+
+
+def to_optional_moment(value: object, field: str) -> dt.datetime | None:
+    """Return ``None`` or an aware ``datetime``, as :func:`to_moment` checks it."""
+    return None if value is None else to_moment(value, field)
+
+
+def to_currency(value: object, field: str = "currency") -> str:
+    """Return a three-letter currency code, upper-cased (the API sends ``usd`` too)."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(field, value, "a three-letter currency code such as 'USD'")
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise InvalidValueError(field, value, "a three-letter currency code such as 'USD'")
+    return code
+
+
+def to_status(enum_cls: type[E], value: object, field: str) -> E:
+    """Return ``value`` as a member of ``enum_cls``, accepting the API's string.
+
+    Raises:
+        InvalidValueError: for a string that is not one of the enum's values.
+    """
+    if isinstance(value, enum_cls):
+        return value
+    try:
+        return enum_cls(value)  # type: ignore[arg-type]  # a wrong value is caught just below
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_cls)
+        raise InvalidValueError(field, value, f"one of {allowed}") from None
+
+
+def to_bool(value: object, field: str) -> bool:
+    """Return ``value`` if it is a ``bool``; the API's flags are JSON booleans."""
+    if not isinstance(value, bool):
+        raise InvalidTypeError(field, value, "True or False")
+    return value
+
+
+def to_id(value: object, field: str) -> object:
+    """Return ``value`` if it can serve as an id (hashable and not ``None``)."""
+    if value is None:
+        raise InvalidValueError(field, value, "an id (an int in ClickFunnels payloads)")
+    try:
+        hash(value)
+    except TypeError:
+        raise InvalidTypeError(field, value, "a hashable id such as an int or a str") from None
+    return value
+
+
+def to_tuple(value: object, field: str) -> tuple[object, ...]:
+    """Return ``value`` as a tuple; entities hold their collections as tuples."""
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise InvalidTypeError(field, value, "a sequence (tuple or list)")
+    return tuple(value)
+
+
+def to_text(value: object, field: str) -> str:
+    """Return ``value`` if it is a ``str``."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(field, value, "a str")
+    return value
+
+
+def to_optional_text(value: object, field: str) -> str | None:
+    """Return ``None`` or a ``str``."""
+    return None if value is None else to_text(value, field)
+
+
+def to_mapping(value: object, field: str) -> object:
+    """Return ``value`` if it is a mapping (used for carried-along payload fields)."""
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(field, value, "a mapping")
+    return value
+
+
+def normalise(entity: object, checks: dict[str, Callable[[object, str], object]]) -> None:
+    """Validate and normalise an attrs instance's fields in place, at construction.
+
+    ``checks`` maps a field name to ``check(value, field_name) -> normalised value``.
+    Entities are frozen, so the normalised value is written with ``object.__setattr__``;
+    this runs once, inside ``__attrs_post_init__``, before anyone can see the instance.
+    """
+    state = entity.__dict__
+    for name, check in checks.items():
+        value = state[name]
+        normalised = check(value, name)
+        if normalised is not value:
+            object.__setattr__(entity, name, normalised)

@@ -1,0 +1,159 @@
+"""What every entity with a lifecycle shares: history, event dispatch and lean copies.
+
+An entity fires an event by reading its class's compiled machine: the routes of the event
+from the current status whose conditions hold. No route means the event is not allowed
+(:class:`~clickfunnels_orders.errors.InvalidTransitionError`); several routes are told
+apart by the event's arguments (a full or a partial payment, say).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Hashable, Mapping
+from typing import Any, ClassVar, NamedTuple, Self
+
+from transitions import Machine
+
+from clickfunnels_orders._values import to_moment, to_tuple
+from clickfunnels_orders.errors import InvalidTransitionError, InvalidValueError, OutOfOrderError
+from clickfunnels_orders.machines import CompiledMachine, Route
+
+__all__ = ["Change", "Lifecycle", "check_history"]
+
+
+class Change(NamedTuple):
+    """One event in an entity's history: what happened, from where to where, and when."""
+
+    event: str
+    source: str
+    dest: str
+    at: dt.datetime
+
+
+def check_history(value: object, field: str = "history") -> tuple[Change, ...]:
+    """Return ``value`` as a tuple of :class:`Change`, in non-decreasing time order."""
+    changes: tuple[Any, ...] = to_tuple(value, field)
+    checked: list[Change] = []
+    last: dt.datetime | None = None
+    for index, item in enumerate(changes):
+        try:
+            change = Change(*item)
+        except TypeError:
+            raise InvalidValueError(
+                f"{field}[{index}]", item, "a Change(event, source, dest, at)"
+            ) from None
+        at = to_moment(change.at, f"{field}[{index}].at")
+        if last is not None and at < last:
+            raise InvalidValueError(
+                f"{field}[{index}].at", at, f"a moment no earlier than {last} (oldest first)"
+            )
+        last = at
+        checked.append(change)
+    return tuple(checked)
+
+
+def replace(entity: Any, changes: Mapping[str, Any]) -> Any:
+    """Return a copy of ``entity`` with ``changes``, without re-running validation.
+
+    Only for changes the caller has already validated. ``attrs.evolve`` re-runs every
+    converter and validator on every field, which costs more than the transition itself;
+    a transition touches a handful of fields it has checked, so it copies the instance
+    dictionary instead.
+    """
+    new = object.__new__(type(entity))
+    state = new.__dict__
+    state.update(entity.__dict__)
+    state.update(changes)
+    return new
+
+
+class Lifecycle:
+    """Mixin for frozen entities whose status lives in a ``transitions`` machine.
+
+    Subclasses set ``_lifecycle`` (the compiled machine), ``machine`` (the
+    ``transitions.Machine`` itself) and ``_status_field`` (the attribute holding the status).
+    """
+
+    machine: ClassVar[Machine]
+    _lifecycle: ClassVar[CompiledMachine]
+    _status_field: ClassVar[str]
+
+    # Provided by the attrs subclasses.
+    id: Hashable
+    history: tuple[Change, ...]
+
+    @property
+    def _status(self) -> enum.StrEnum:
+        status: enum.StrEnum = self.__dict__[self._status_field]
+        return status
+
+    def may(self, event: str) -> bool:
+        """Return whether ``event`` is allowed now (for some valid arguments)."""
+        return any(route.admits(self) for route in self._lifecycle.routes_from(event, self._status))
+
+    @property
+    def allowed_events(self) -> tuple[str, ...]:
+        """The events a user may fire now, in the machine's declaration order."""
+        return self._lifecycle.allowed(self, self._status)
+
+    def _describe(self) -> str:
+        return f"{type(self).__name__} {self.id!r}"
+
+    def _routes(self, event: str) -> tuple[Route, ...]:
+        """Return the routes of ``event`` open to this entity, or raise if there are none."""
+        routes = tuple(
+            route
+            for route in self._lifecycle.routes_from(event, self._status)
+            if not route.requires or route.admits(self)
+        )
+        if not routes:
+            raise InvalidTransitionError(
+                event, self._status, self.allowed_events, entity=self._describe()
+            )
+        return routes
+
+    def _check_at(self, event: str, at: object) -> dt.datetime:
+        moment = to_moment(at, "at")
+        history = self.history
+        if history and moment < history[-1].at:
+            raise OutOfOrderError(event, moment, history[-1].at)
+        return moment
+
+    def _move(
+        self,
+        routes: tuple[Route, ...],
+        at: dt.datetime | None,
+        args: Mapping[str, Any],
+        changes: Mapping[str, Any],
+    ) -> Self:
+        """Take the first route that ``args`` select and return the moved entity.
+
+        ``at=None`` marks a derived move, which records no history.
+        """
+        for route in routes:
+            if not route.selects or route.accepts(self, args):
+                break
+        else:
+            route = routes[0]
+            raise InvalidTransitionError(
+                route.event,
+                self._status,
+                self.allowed_events,
+                entity=self._describe(),
+                detail=f"no destination for {dict(args)!r}",
+            )
+        updates = dict(changes)
+        updates[self._status_field] = route.dest
+        if at is not None:
+            updates["history"] = (
+                *self.history,
+                Change(route.event, route.source, route.dest, at),
+            )
+        moved: Self = replace(self, updates)
+        return moved
+
+    def _fire(self, event: str, at: object, **changes: Any) -> Self:
+        """Fire an argument-free event at ``at``, applying ``changes`` along with it."""
+        routes = self._routes(event)
+        return self._move(routes, self._check_at(event, at), {}, changes)

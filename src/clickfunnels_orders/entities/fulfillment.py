@@ -1,0 +1,105 @@
+"""Fulfillments: shipments of quantities of invoice line items, possibly of many orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, ClassVar, Self
+
+import attrs
+
+from clickfunnels_orders import machines
+from clickfunnels_orders._values import (
+    normalise,
+    to_id,
+    to_mapping,
+    to_optional_moment,
+    to_quantity,
+    to_status,
+    to_tuple,
+)
+from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history
+from clickfunnels_orders.errors import InvalidTypeError
+from clickfunnels_orders.statuses import FulfillmentStatus
+
+__all__ = ["Fulfillment", "FulfillmentLine"]
+
+_Check = Callable[[object, str], object]
+
+
+@attrs.frozen(slots=False)
+class FulfillmentLine:
+    """A quantity of one invoice line item shipped by a fulfillment."""
+
+    invoice_line_item_id: Hashable
+    quantity: int
+
+    def __attrs_post_init__(self) -> None:
+        normalise(self, {"invoice_line_item_id": to_id, "quantity": to_quantity})
+
+
+def _check_lines(value: object, field: str) -> tuple[FulfillmentLine, ...]:
+    lines = to_tuple(value, field)
+    for index, line in enumerate(lines):
+        if not isinstance(line, FulfillmentLine):
+            raise InvalidTypeError(f"{field}[{index}]", line, "a FulfillmentLine")
+    return lines  # type: ignore[return-value]  # every line was checked above
+
+
+@attrs.frozen(slots=False)
+class Fulfillment(Lifecycle):
+    """A fulfillment: created ``fulfilled``; cancelling or restocking it is final.
+
+    It has no order id: each line points at an invoice line item, which points at its
+    invoice and so at its order. One fulfillment may cover lines of several orders.
+    """
+
+    machine: ClassVar = machines.FULFILLMENT.machine
+    _lifecycle: ClassVar = machines.FULFILLMENT
+    _status_field: ClassVar = "status"
+
+    id: Hashable
+    lines: tuple[FulfillmentLine, ...]
+    status: FulfillmentStatus = FulfillmentStatus.FULFILLED
+    created_at: dt.datetime | None = None
+    history: tuple[Change, ...] = ()
+    #: Payload fields the model does not use, carried along untouched.
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
+
+    _CHECKS: ClassVar[dict[str, _Check]] = {
+        "id": to_id,
+        "lines": _check_lines,
+        "status": lambda v, f: to_status(FulfillmentStatus, v, f),
+        "created_at": to_optional_moment,
+        "history": check_history,
+        "extra": to_mapping,
+    }
+
+    def __attrs_post_init__(self) -> None:
+        normalise(self, self._CHECKS)
+
+    @property
+    def counts(self) -> bool:
+        """Whether its quantities count as fulfilled (it is neither cancelled nor restocked)."""
+        return self.status is FulfillmentStatus.FULFILLED
+
+    def quantities(self) -> dict[Hashable, int]:
+        """Return the quantity shipped per invoice line item (repeated lines are summed)."""
+        totals: dict[Hashable, int] = {}
+        for line in self.lines:
+            key = line.invoice_line_item_id
+            totals[key] = totals.get(key, 0) + line.quantity
+        return totals
+
+    def cancel(self, *, at: dt.datetime) -> Self:
+        """Cancel the fulfillment: its quantities no longer count. Final."""
+        return self._fire("cancel", at)
+
+    def restock(self, *, at: dt.datetime) -> Self:
+        """Return the fulfillment's items to stock: its quantities no longer count. Final."""
+        return self._fire("restock", at)
+
+    def _repr_html_(self) -> str:
+        from clickfunnels_orders.display import fulfillment_html  # noqa: PLC0415  because display sits at the edge
+
+        return fulfillment_html(self)

@@ -1,0 +1,442 @@
+"""Invoices and their line items: payment snapshots of an order at one moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import attrs
+
+from clickfunnels_orders import machines
+from clickfunnels_orders._values import (
+    normalise,
+    to_bool,
+    to_currency,
+    to_id,
+    to_mapping,
+    to_money,
+    to_optional_moment,
+    to_optional_text,
+    to_quantity,
+    to_status,
+    to_text,
+    to_tuple,
+)
+from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history
+from clickfunnels_orders.errors import AmountError, InvalidTypeError, InvalidValueError
+from clickfunnels_orders.statuses import (
+    RECURRING_PAYMENT_TYPES,
+    InvoiceStatus,
+    LineItemFulfillmentStatus,
+    PaymentProcessor,
+)
+
+if TYPE_CHECKING:
+    from clickfunnels_orders.entities.order import Order
+    from clickfunnels_orders.timing import TimeRules
+
+__all__ = ["Invoice", "InvoiceLineItem"]
+
+_Check = Callable[[object, str], object]
+
+#: Invoice statuses in which an invoice's items are due to ship.
+ELIGIBLE_FOR_FULFILLMENT: frozenset[InvoiceStatus] = frozenset(
+    {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_REFUNDED}
+)
+
+
+@attrs.frozen(slots=False)
+class InvoiceLineItem(Lifecycle):
+    """One line of an invoice: a frozen copy of an order line at issue time.
+
+    Its ``fulfillment_status`` follows the line-item machine: ``ignore``, ``unignore`` and
+    ``complete`` are fired by users; the moves between unfulfilled, partially_fulfilled
+    and fulfilled are derived from fulfilled quantities by the rollup.
+    """
+
+    machine: ClassVar = machines.INVOICE_LINE_ITEM.machine
+    _lifecycle: ClassVar = machines.INVOICE_LINE_ITEM
+    _status_field: ClassVar = "fulfillment_status"
+
+    id: Hashable
+    invoice_id: Hashable
+    variant_id: Hashable
+    quantity: int
+    amount: Decimal
+    fulfillment_required: bool = True
+    fulfillment_status: LineItemFulfillmentStatus = LineItemFulfillmentStatus.UNFULFILLED
+    history: tuple[Change, ...] = ()
+    payment_type: str = "one_time"
+    #: Payload fields the model does not use, carried along untouched.
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
+
+    _CHECKS: ClassVar[dict[str, _Check]] = {
+        "id": to_id,
+        "invoice_id": to_id,
+        "variant_id": to_id,
+        "quantity": to_quantity,
+        "amount": to_money,
+        "fulfillment_required": to_bool,
+        "fulfillment_status": lambda v, f: to_status(LineItemFulfillmentStatus, v, f),
+        "history": check_history,
+        "payment_type": to_text,
+        "extra": to_mapping,
+    }
+
+    def __attrs_post_init__(self) -> None:
+        normalise(self, self._CHECKS)
+
+    @property
+    def is_recurring(self) -> bool:
+        """Whether the line pays for a subscription or a payment plan."""
+        return self.payment_type in RECURRING_PAYMENT_TYPES
+
+    def ignore(self, *, at: dt.datetime) -> Self:
+        """Mark an unfulfilled item as needing no fulfillment (a setup fee, say)."""
+        return self._fire("ignore", at)
+
+    def unignore(self, *, at: dt.datetime) -> Self:
+        """Put an ignored item back among those awaiting fulfillment."""
+        return self._fire("unignore", at)
+
+    def complete(self, *, at: dt.datetime) -> Self:
+        """Close a fulfilled item for good: its fulfilled quantity can no longer be released."""
+        return self._fire("complete", at)
+
+    def recount(self, fulfilled: int) -> Self:
+        """Return the item with the status its ``fulfilled`` quantity gives (derived, no history).
+
+        Ignored and complete items, and items already in the right status, come back
+        unchanged. Used by the rollup; fired through the machine's internal ``recount``.
+        """
+        status = self.fulfillment_status
+        if (
+            status is LineItemFulfillmentStatus.IGNORED
+            or status is LineItemFulfillmentStatus.COMPLETE
+        ):
+            return self
+        routes = self._lifecycle.routes_from("recount", status)
+        args = {"fulfilled": fulfilled}
+        for route in routes:
+            if route.accepts(self, args):
+                return self._move((route,), None, args, {})
+        return self
+
+
+def _check_line_items(value: object, field: str) -> tuple[InvoiceLineItem, ...]:
+    items = to_tuple(value, field)
+    seen: set[Hashable] = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, InvoiceLineItem):
+            raise InvalidTypeError(f"{field}[{index}]", item, "an InvoiceLineItem")
+        if item.id in seen:
+            raise InvalidValueError(
+                f"{field}[{index}].id", item.id, "an id unique within the invoice"
+            )
+        seen.add(item.id)
+    return items  # type: ignore[return-value]  # every item was checked above
+
+
+@attrs.frozen(slots=False)
+class Invoice(Lifecycle):
+    """An ``Orders::Invoice``: what was billed for an order, and how much was paid.
+
+    Its ``status`` follows the invoice machine (see :mod:`clickfunnels_orders.machines`):
+    managed invoices (Payments AI, Stripe) move by events; external ones also accept
+    :meth:`set_status`.
+    """
+
+    machine: ClassVar = machines.INVOICE.machine
+    _lifecycle: ClassVar = machines.INVOICE
+    _status_field: ClassVar = "status"
+
+    id: Hashable
+    order_id: Hashable
+    status: InvoiceStatus
+    line_items: tuple[InvoiceLineItem, ...]
+    currency: str
+    total_amount: Decimal
+    amount_paid: Decimal = Decimal(0)
+    amount_refunded: Decimal = Decimal(0)
+    issued_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    paid_at: dt.datetime | None = None
+    payment_processor: PaymentProcessor = PaymentProcessor.PAYMENTS_AI
+    history: tuple[Change, ...] = ()
+    #: ``initial``, ``renewal``, ``one_time_sale``, ... as the API says; ``None`` if unknown.
+    invoice_type: str | None = None
+    #: Payload fields the model does not use, carried along untouched.
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
+
+    _CHECKS: ClassVar[dict[str, _Check]] = {
+        "id": to_id,
+        "order_id": to_id,
+        "status": lambda v, f: to_status(InvoiceStatus, v, f),
+        "line_items": _check_line_items,
+        "currency": to_currency,
+        "total_amount": to_money,
+        "amount_paid": to_money,
+        "amount_refunded": to_money,
+        "issued_at": to_optional_moment,
+        "due_at": to_optional_moment,
+        "paid_at": to_optional_moment,
+        "payment_processor": lambda v, f: to_status(PaymentProcessor, v, f),
+        "history": check_history,
+        "invoice_type": to_optional_text,
+        "extra": to_mapping,
+    }
+
+    def __attrs_post_init__(self) -> None:
+        normalise(self, self._CHECKS)
+        for index, item in enumerate(self.line_items):
+            if item.invoice_id != self.id:
+                raise InvalidValueError(
+                    f"line_items[{index}].invoice_id",
+                    item.invoice_id,
+                    f"the id of the invoice that holds it ({self.id!r})",
+                )
+        if self.amount_paid > self.total_amount:
+            raise InvalidValueError(
+                "amount_paid", self.amount_paid, f"at most total_amount ({self.total_amount})"
+            )
+        if self.amount_refunded > self.amount_paid:
+            raise InvalidValueError(
+                "amount_refunded", self.amount_refunded, f"at most amount_paid ({self.amount_paid})"
+            )
+
+    # -- derived values --------------------------------------------------------------------
+
+    @property
+    def due_amount(self) -> Decimal:
+        """What is still to be paid."""
+        return self.total_amount - self.amount_paid
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        """What has been paid and not yet refunded."""
+        return self.amount_paid - self.amount_refunded
+
+    @property
+    def eligible_for_fulfillment(self) -> bool:
+        """Whether the invoice's items are due to ship (it is paid or partially refunded)."""
+        return self.status in ELIGIBLE_FOR_FULFILLMENT
+
+    @property
+    def is_external(self) -> bool:
+        """Whether the client, not a payment gateway, drives this invoice's status."""
+        return self.payment_processor is PaymentProcessor.EXTERNAL
+
+    # -- named constructors ----------------------------------------------------------------
+
+    @classmethod
+    def for_order(
+        cls,
+        order: Order,
+        *,
+        id: Hashable,  # noqa: A002  because it is the API's own field name
+        invoice_type: str = "initial",
+        line_item_ids: Iterable[Hashable] | None = None,
+        due_at: dt.datetime | None = None,
+    ) -> Self:
+        """Snapshot ``order``'s line items into a new draft invoice.
+
+        Which lines are copied depends on ``invoice_type``: ``initial`` copies every line,
+        ``renewal`` only the recurring ones (subscriptions and payment plans), and
+        ``one_time_sale`` only the one-time ones. Each invoice line's ``amount`` is the
+        line's total (unit amount times quantity); ``total_amount`` is their sum. Later
+        changes to the order never reach this invoice: it is a frozen copy.
+
+        Args:
+            order: the order to bill.
+            id: the new invoice's id.
+            invoice_type: ``initial``, ``renewal`` or ``one_time_sale``.
+            line_item_ids: ids for the copied lines, in order; by default
+                ``(invoice id, position)`` tuples, unique within the invoice.
+            due_at: when payment is due.
+
+        Raises:
+            InvalidValueError: for another ``invoice_type``, or when no line qualifies.
+        """
+        selectors: dict[str, Callable[[Any], bool]] = {
+            "initial": lambda _line: True,
+            "renewal": lambda line: bool(line.is_recurring),
+            "one_time_sale": lambda line: not line.is_recurring,
+        }
+        select = selectors.get(invoice_type)
+        if select is None:
+            raise InvalidValueError("invoice_type", invoice_type, f"one of {', '.join(selectors)}")
+        lines = [line for line in order.line_items if select(line)]
+        if not lines:
+            raise InvalidValueError(
+                "invoice_type", invoice_type, "a type for which the order has lines to bill"
+            )
+        ids = list(line_item_ids) if line_item_ids is not None else None
+        if ids is not None and len(ids) != len(lines):
+            raise InvalidValueError("line_item_ids", ids, f"{len(lines)} ids, one per line billed")
+        items = tuple(
+            InvoiceLineItem(
+                id=ids[position] if ids is not None else (id, position),
+                invoice_id=id,
+                variant_id=line.variant_id,
+                quantity=line.quantity,
+                amount=line.amount * line.quantity,
+                fulfillment_required=line.fulfillment_required,
+                payment_type=line.payment_type,
+            )
+            for position, line in enumerate(lines)
+        )
+        return cls(
+            id=id,
+            order_id=order.id,
+            status=InvoiceStatus.DRAFT,
+            line_items=items,
+            currency=order.currency,
+            total_amount=sum((item.amount for item in items), Decimal(0)),
+            due_at=due_at,
+            payment_processor=order.payment_processor,
+            invoice_type=invoice_type,
+        )
+
+    # -- events ----------------------------------------------------------------------------
+
+    def issue(self, *, at: dt.datetime) -> Self:
+        """Issue a draft invoice: it becomes unpaid, and ``issued_at`` is ``at``."""
+        return self._fire("issue", at, issued_at=at)
+
+    def pay(self, amount: Decimal | str | int | None = None, *, at: dt.datetime) -> Self:
+        """Record a payment; paid once nothing is due, else partially-paid.
+
+        Args:
+            amount: the payment; ``None`` pays what is due.
+            at: when it was paid.
+
+        Raises:
+            InvalidTransitionError: when the invoice cannot be paid in its status.
+            AmountError: for a non-positive amount or more than is due.
+        """
+        routes = self._routes("pay")
+        due = self.due_amount
+        if amount is None:
+            paying = due
+        else:
+            paying = to_money_arg(amount, "pay")
+            if paying > due:
+                raise AmountError("pay", paying, f"at most {due} is due")
+        paid = self.amount_paid + paying
+        changes: dict[str, Any] = {"amount_paid": paid}
+        if paid >= self.total_amount:
+            changes["paid_at"] = at
+        return self._move(routes, self._check_at("pay", at), {"amount_paid": paid}, changes)
+
+    def mark_past_due(self, *, at: dt.datetime) -> Self:
+        """Mark an unpaid invoice past due (its payment window has passed)."""
+        return self._fire("mark_past_due", at)
+
+    def abandon(self, *, at: dt.datetime) -> Self:
+        """Abandon an invoice that will not be paid; the processor stops retrying."""
+        return self._fire("abandon", at)
+
+    def void(self, *, at: dt.datetime) -> Self:
+        """Void an invoice that should never have been issued."""
+        return self._fire("void", at)
+
+    def refund(self, amount: Decimal | str | int | None = None, *, at: dt.datetime) -> Self:
+        """Refund money paid: refunded once everything paid is refunded, else partially.
+
+        A partially-paid invoice can only be refunded in full.
+
+        Args:
+            amount: the refund; ``None`` refunds everything paid and not yet refunded.
+            at: when it was refunded.
+
+        Raises:
+            InvalidTransitionError: when the invoice cannot be refunded in its status.
+            AmountError: for a non-positive amount, more than is refundable, or a partial
+                refund of a partially-paid invoice.
+        """
+        routes = self._routes("refund")
+        refundable = self.refundable_amount
+        if amount is None:
+            refunding = refundable
+        else:
+            refunding = to_money_arg(amount, "refund")
+            if refunding > refundable:
+                raise AmountError("refund", refunding, f"at most {refundable} is refundable")
+            if self.status is InvoiceStatus.PARTIALLY_PAID and refunding != refundable:
+                raise AmountError(
+                    "refund",
+                    refunding,
+                    f"a partially-paid invoice is refunded in full ({refundable}) or not at all",
+                )
+        refunded = self.amount_refunded + refunding
+        return self._move(
+            routes,
+            self._check_at("refund", at),
+            {"amount_refunded": refunded},
+            {"amount_refunded": refunded},
+        )
+
+    def dispute(self, *, at: dt.datetime) -> Self:
+        """Record that the customer disputed the charge."""
+        return self._fire("dispute", at)
+
+    def win_dispute(self, *, at: dt.datetime) -> Self:
+        """Close a dispute in the merchant's favour: back to the status it came from."""
+        return self._fire("win_dispute", at)
+
+    def lose_dispute(self, *, at: dt.datetime) -> Self:
+        """Close a dispute in the customer's favour: everything paid counts as refunded."""
+        return self._fire("lose_dispute", at, amount_refunded=self.amount_paid)
+
+    def set_status(self, status: InvoiceStatus | str, *, at: dt.datetime) -> Self:
+        """Switch an external invoice to ``status``, as the client architects it.
+
+        Setting ``paid`` sets ``paid_at`` and pays the total; setting ``refunded`` refunds
+        everything paid; the current status returns the invoice unchanged.
+
+        Raises:
+            InvalidTransitionError: for a managed invoice, or a status an external invoice
+                cannot be set to from its current one.
+        """
+        target = to_status(InvoiceStatus, status, "status")
+        routes = self._routes("set_status")
+        if target is self.status:
+            return self
+        changes: dict[str, Any] = {}
+        if target is InvoiceStatus.PAID:
+            changes = {"paid_at": at, "amount_paid": self.total_amount}
+        elif target is InvoiceStatus.REFUNDED:
+            changes = {"amount_refunded": self.amount_paid}
+        return self._move(routes, self._check_at("set_status", at), {"status": target}, changes)
+
+    def advance(self, now: dt.datetime, rules: TimeRules | None = None) -> Self:
+        """Apply the time rules up to ``now``: past due, then abandoned. See :mod:`timing`."""
+        from clickfunnels_orders.timing import TimeRules, advance  # noqa: PLC0415  because timing builds on invoices
+
+        return advance(self, now, rules if rules is not None else TimeRules())
+
+    def _repr_html_(self) -> str:
+        from clickfunnels_orders.display import invoice_html  # noqa: PLC0415  because display sits at the edge
+
+        return invoice_html(self)
+
+
+def to_money_arg(amount: object, event: str) -> Decimal:
+    """Return an event's ``amount`` argument as a positive ``Decimal``.
+
+    Raises:
+        InvalidTypeError: for a float or another type.
+        AmountError: for zero or a negative amount.
+    """
+    if isinstance(amount, Decimal | int | str) and not isinstance(amount, bool):
+        try:
+            value = to_money(amount, "amount")
+        except InvalidValueError:
+            raise AmountError(event, amount, "a positive, finite amount") from None
+    else:
+        value = to_money(amount, "amount")  # raises the helpful type error
+    if value <= 0:
+        raise AmountError(event, value, "a positive amount")
+    return value

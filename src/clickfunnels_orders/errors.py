@@ -1,0 +1,258 @@
+"""``OrdersError`` and its family.
+
+Every error the library raises on purpose subclasses :class:`OrdersError` and the builtin
+it behaves like (``ValueError``, ``TypeError``, ``KeyError``), so callers can catch either.
+Each carries its context as attributes and says in its message what was found and what
+is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+__all__ = [
+    "AmountError",
+    "CancelReasonError",
+    "ForeignInvoiceError",
+    "InvalidTransitionError",
+    "InvalidTypeError",
+    "InvalidValueError",
+    "NotFulfillableError",
+    "OrdersError",
+    "OutOfOrderError",
+    "OverFulfillmentError",
+    "PayloadError",
+    "UnknownLineItemError",
+]
+
+
+class OrdersError(Exception):
+    """Base class of every error ``clickfunnels_orders`` raises on purpose."""
+
+
+class InvalidValueError(OrdersError, ValueError):
+    """A field was given a value it cannot hold.
+
+    Attributes:
+        field: the field's name, as the entity spells it (``line_items[1].quantity``).
+        value: what was given.
+        expected: what the field accepts, in words.
+    """
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{field}: got {value!r}, expected {expected}")
+
+
+class InvalidTypeError(OrdersError, TypeError):
+    """A field was given a value of a type it refuses, such as a ``float`` for money.
+
+    Attributes:
+        field: the field's name.
+        value: what was given.
+        expected: what to pass instead, in words.
+    """
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(
+            f"{field}: got {type(value).__name__} {value!r}, expected {expected}",
+        )
+
+
+class CancelReasonError(InvalidValueError):
+    """A cancel reason the order's payment processor does not accept.
+
+    Attributes:
+        accepted: the reasons that processor accepts.
+    """
+
+    def __init__(self, value: object, processor: str, accepted: Iterable[str]) -> None:
+        self.accepted = tuple(accepted)
+        super().__init__(
+            "cancel_reason",
+            value,
+            f"one of {', '.join(self.accepted)} (the reasons {processor} accepts)",
+        )
+
+
+class OutOfOrderError(InvalidValueError):
+    """An event dated earlier than the entity's last recorded change.
+
+    Attributes:
+        last: the moment of the entity's last change.
+    """
+
+    def __init__(self, event: str, at: object, last: object) -> None:
+        self.event = event
+        self.last = last
+        super().__init__(
+            "at",
+            at,
+            f"a moment no earlier than the last change ({last}) for event {event!r}",
+        )
+
+
+class InvalidTransitionError(OrdersError, ValueError):
+    """An event that the entity's lifecycle does not allow from its current state.
+
+    Attributes:
+        event: the event that was fired.
+        state: the entity's status when it was fired.
+        allowed: the events allowed from that state, for that entity.
+        entity: a short description of the entity (``Invoice 42``).
+    """
+
+    def __init__(
+        self,
+        event: str,
+        state: str,
+        allowed: Iterable[str],
+        entity: str = "",
+        detail: str = "",
+    ) -> None:
+        self.event = event
+        self.state = state
+        self.allowed = tuple(allowed)
+        self.entity = entity
+        allowed_text = ", ".join(self.allowed) if self.allowed else "none (final state)"
+        who = f"{entity}: " if entity else ""
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"{who}event {event!r} is not allowed in state {str(state)!r}{extra}; "
+            f"allowed events: {allowed_text}",
+        )
+
+
+class AmountError(OrdersError, ValueError):
+    """An amount an event cannot take: too much, too little, or not allowed here.
+
+    Attributes:
+        event: the event (``pay``, ``refund``).
+        amount: the amount that was given.
+        allowed: what the event would accept, in words.
+    """
+
+    def __init__(self, event: str, amount: object, allowed: str) -> None:
+        self.event = event
+        self.amount = amount
+        self.allowed = allowed
+        super().__init__(f"{event}: amount {amount} refused; {allowed}")
+
+
+class ForeignInvoiceError(OrdersError, ValueError):
+    """An invoice applied to an order it does not belong to.
+
+    Attributes:
+        order_id: the order the invoice was applied to.
+        invoice_id: the invoice.
+        invoice_order_id: the order the invoice belongs to.
+    """
+
+    def __init__(
+        self, order_id: Hashable, invoice_id: Hashable, invoice_order_id: Hashable
+    ) -> None:
+        self.order_id = order_id
+        self.invoice_id = invoice_id
+        self.invoice_order_id = invoice_order_id
+        super().__init__(
+            f"invoice {invoice_id!r} belongs to order {invoice_order_id!r}, "
+            f"not to order {order_id!r}",
+        )
+
+
+class UnknownLineItemError(OrdersError, KeyError):
+    """A fulfillment line that names no known invoice line item.
+
+    Attributes:
+        fulfillment_id: the fulfillment holding the line (``None`` for a direct query).
+        line_item_id: the unknown invoice line-item id.
+    """
+
+    def __init__(self, line_item_id: Hashable, fulfillment_id: Hashable | None = None) -> None:
+        self.line_item_id = line_item_id
+        self.fulfillment_id = fulfillment_id
+        where = f"fulfillment {fulfillment_id!r} names " if fulfillment_id is not None else ""
+        self.message = (
+            f"{where}invoice line item {line_item_id!r}, which is not in any known invoice; "
+            "record or pass the invoice that holds it first"
+        )
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; this message reads better unquoted.
+        return self.message
+
+
+class OverFulfillmentError(OrdersError, ValueError):
+    """Fulfilled quantities that would exceed a line item's quantity.
+
+    Attributes:
+        fulfillment_id: the fulfillment that would over-fulfill.
+        line_item_id: the invoice line item.
+        quantity: the line item's quantity.
+        already: the quantity already fulfilled by other fulfillments.
+        requested: the quantity the fulfillment asks for.
+        available: what may still be fulfilled (``quantity - already``, at least 0).
+    """
+
+    def __init__(
+        self,
+        *,
+        fulfillment_id: Hashable | None,
+        line_item_id: Hashable,
+        quantity: int,
+        already: int,
+        requested: int,
+    ) -> None:
+        self.fulfillment_id = fulfillment_id
+        self.line_item_id = line_item_id
+        self.quantity = quantity
+        self.already = already
+        self.requested = requested
+        self.available = max(quantity - already, 0)
+        super().__init__(
+            f"fulfillment {fulfillment_id!r} would fulfill {requested} of invoice line item "
+            f"{line_item_id!r}, which has quantity {quantity} with {already} already "
+            f"fulfilled; at most {self.available} more may be fulfilled",
+        )
+
+
+class NotFulfillableError(OrdersError, ValueError):
+    """A fulfillment line for an item that cannot be fulfilled now.
+
+    Attributes:
+        fulfillment_id: the fulfillment.
+        line_item_id: the invoice line item.
+        reason: why it cannot be fulfilled (ignored, complete, invoice not paid, ...).
+    """
+
+    def __init__(self, *, fulfillment_id: Hashable, line_item_id: Hashable, reason: str) -> None:
+        self.fulfillment_id = fulfillment_id
+        self.line_item_id = line_item_id
+        self.reason = reason
+        super().__init__(
+            f"fulfillment {fulfillment_id!r} cannot fulfill invoice line item "
+            f"{line_item_id!r}: {reason}",
+        )
+
+
+class PayloadError(OrdersError, ValueError):
+    """A malformed API payload.
+
+    Attributes:
+        path: where in the payload the problem is (``line_items[0].quantity``; empty for
+            the whole object).
+        reason: what was found and what was expected.
+    """
+
+    def __init__(self, path: str, reason: str, *, value: Any = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.value = value
+        super().__init__(f"{path or '<payload>'}: {reason}")

@@ -1,0 +1,170 @@
+"""Time rules: when invoices fall past due and are abandoned, and when renewals fall.
+
+The core never reads the clock: every function here takes the moment it should consider.
+Calendar arithmetic is dateutil's, so months and years are month-end safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Final, TypeVar
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from clickfunnels_orders._values import to_moment
+from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
+from clickfunnels_orders.statuses import InvoiceStatus
+
+if TYPE_CHECKING:
+    from clickfunnels_orders.entities.invoice import Invoice
+
+__all__ = ["INTERVALS", "TimeRules", "advance", "renewal_date", "renewal_dates"]
+
+InvoiceT = TypeVar("InvoiceT", bound="Invoice")
+
+
+def _check_past_due_after(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, dt.timedelta):
+        raise InvalidTypeError("past_due_after", value, "a datetime.timedelta")
+    if value < dt.timedelta(0):
+        raise InvalidValueError("past_due_after", value, "a non-negative timedelta")
+
+
+def _check_grace_period(_instance: object, _attribute: object, value: object) -> None:
+    if isinstance(value, dt.timedelta):
+        if value < dt.timedelta(0):
+            raise InvalidValueError("grace_period", value, "a non-negative duration")
+    elif not isinstance(value, relativedelta):
+        raise InvalidTypeError(
+            "grace_period", value, "a datetime.timedelta or a dateutil relativedelta"
+        )
+
+
+@attrs.frozen
+class TimeRules:
+    """How long an unpaid invoice waits before it is past due, then abandoned.
+
+    Attributes:
+        past_due_after: after ``due_at``, how long until an unpaid invoice is past due.
+            The documented window: 24 hours.
+        grace_period: after becoming past due, how long until it is abandoned. ClickFunnels
+            does not publish this length; the default is 7 days. A ``relativedelta`` such
+            as ``relativedelta(months=1)`` counts calendar months.
+    """
+
+    past_due_after: dt.timedelta = attrs.field(
+        default=dt.timedelta(hours=24), validator=_check_past_due_after
+    )
+    grace_period: dt.timedelta | relativedelta = attrs.field(
+        default=dt.timedelta(days=7), validator=_check_grace_period
+    )
+
+
+def _last_change(invoice: Invoice) -> dt.datetime | None:
+    return invoice.history[-1].at if invoice.history else None
+
+
+def _not_before(moment: dt.datetime, last: dt.datetime | None) -> dt.datetime:
+    return moment if last is None or moment >= last else last
+
+
+def _past_due_since(invoice: Invoice, rules: TimeRules) -> dt.datetime | None:
+    for change in reversed(invoice.history):
+        if change.dest == InvoiceStatus.PAST_DUE:
+            return change.at
+    if invoice.due_at is None:
+        return None
+    return invoice.due_at + rules.past_due_after
+
+
+def advance(invoice: InvoiceT, now: dt.datetime, rules: TimeRules) -> InvoiceT:
+    """Return ``invoice`` with the time rules applied up to ``now``.
+
+    An unpaid invoice with a ``due_at`` is past due once ``now >= due_at +
+    past_due_after``; a past-due invoice is abandoned once ``now`` reaches the moment it
+    became past due plus the grace period. Each change is recorded at the moment its rule
+    fired (never earlier than the invoice's last change), so advancing is idempotent and
+    monotonic: advancing to ``t1`` then ``t2`` equals advancing to ``t2``.
+
+    External invoices are left as they are: their client architects every transition.
+    """
+    moment = to_moment(now, "now")
+    if not isinstance(rules, TimeRules):
+        raise InvalidTypeError("rules", rules, "a TimeRules")
+    if invoice.is_external:
+        return invoice
+    if invoice.status is InvoiceStatus.UNPAID and invoice.due_at is not None:
+        fires = invoice.due_at + rules.past_due_after
+        if moment >= fires:
+            invoice = invoice.mark_past_due(at=_not_before(fires, _last_change(invoice)))
+    if invoice.status is InvoiceStatus.PAST_DUE:
+        since = _past_due_since(invoice, rules)
+        if since is not None:
+            fires = since + rules.grace_period
+            if moment >= fires:
+                invoice = invoice.abandon(at=_not_before(fires, _last_change(invoice)))
+    return invoice
+
+
+#: Price intervals the API uses, as dateutil steps.
+INTERVALS: Final = {
+    "day": lambda n: relativedelta(days=n),
+    "week": lambda n: relativedelta(weeks=n),
+    "month": lambda n: relativedelta(months=n),
+    "year": lambda n: relativedelta(years=n),
+}
+
+
+def _step(interval: str, interval_count: int) -> relativedelta:
+    make = INTERVALS.get(interval.lower().removesuffix("s") if isinstance(interval, str) else "")
+    if make is None:
+        raise InvalidValueError("interval", interval, "one of day, week, month, year")
+    if (
+        isinstance(interval_count, bool)
+        or not isinstance(interval_count, int)
+        or interval_count < 1
+    ):
+        raise InvalidValueError("interval_count", interval_count, "a positive int")
+    step: relativedelta = make(interval_count)
+    return step
+
+
+def renewal_date(
+    start: dt.datetime, interval: str, interval_count: int = 1, *, period: int = 1
+) -> dt.datetime:
+    """Return when billing period number ``period`` of a subscription starts.
+
+    Every date is counted from ``start`` (not from the previous renewal), so a
+    subscription started on January 31 renews on February 28 (or 29), March 31, April 30:
+    the month end is kept instead of drifting.
+
+    Args:
+        start: when the subscription started (timezone-aware).
+        interval: the price's interval: ``day``, ``week``, ``month`` or ``year``.
+        interval_count: how many intervals one period lasts.
+        period: which renewal (1 is the first renewal; 0 is ``start`` itself).
+    """
+    begin = to_moment(start, "start")
+    step = _step(interval, interval_count)
+    if isinstance(period, bool) or not isinstance(period, int) or period < 0:
+        raise InvalidValueError("period", period, "a non-negative int")
+    result: dt.datetime = begin + step * period
+    return result
+
+
+def renewal_dates(
+    start: dt.datetime,
+    interval: str,
+    interval_count: int = 1,
+    *,
+    until: dt.datetime,
+) -> tuple[dt.datetime, ...]:
+    """Return every renewal date after ``start`` up to and including ``until``."""
+    end = to_moment(until, "until")
+    dates: list[dt.datetime] = []
+    period = 1
+    while (when := renewal_date(start, interval, interval_count, period=period)) <= end:
+        dates.append(when)
+        period += 1
+    return tuple(dates)
