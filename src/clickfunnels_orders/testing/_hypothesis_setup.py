@@ -8,8 +8,8 @@ def _hypothesis_setup_hook() -> None:
     import hypothesis.strategies as st  # noqa: PLC0415  because only Hypothesis calls this
 
     from clickfunnels_orders.entities import Fulfillment, Invoice, Order  # noqa: PLC0415  because it runs inside Hypothesis
-    from clickfunnels_orders.testing import strategies  # noqa: PLC0415  because it needs hypothesis
+    from clickfunnels_orders.testing.strategies import fulfillments, invoices, orders  # noqa: PLC0415  because it needs hypothesis
 
-    st.register_type_strategy(Order, strategies.orders())
-    st.register_type_strategy(Invoice, strategies.invoices())
-    st.register_type_strategy(Fulfillment, strategies.fulfillments())
+    st.register_type_strategy(Order, orders())
+    st.register_type_strategy(Invoice, invoices())
+    st.register_type_strategy(Fulfillment, fulfillments())

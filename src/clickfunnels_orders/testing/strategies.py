@@ -1,0 +1,352 @@
+"""Hypothesis strategies for ClickFunnels orders, invoices and fulfillments.
+
+Every strategy generates valid entities of every status, with values the API can
+represent: two-decimal money, UTC timestamps with millisecond precision, ``int`` ids.
+Statuses are reached by walking each entity's own machine from its initial state, so a
+generated entity's ``history`` is one the library itself would have produced.
+
+Options are keyword-only and take strategies, defaulting to the full range::
+
+    from clickfunnels_orders.testing.strategies import invoices
+
+    @given(invoices(payment_processors=st.just(PaymentProcessor.EXTERNAL)))
+    def test_something(invoice): ...
+
+With the ``hypothesis`` entry point installed, ``st.from_type(Invoice)`` works too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from decimal import Decimal
+from typing import TypeVar
+
+from hypothesis import strategies as st
+
+from clickfunnels_orders.entities import (
+    Fulfillment,
+    FulfillmentLine,
+    Invoice,
+    InvoiceLineItem,
+    Order,
+    OrderLineItem,
+)
+from clickfunnels_orders.machines import CANCEL_REASONS, EXTERNAL_INVOICE_STATUSES
+from clickfunnels_orders.statuses import (
+    InvoiceStatus,
+    LineItemFulfillmentStatus,
+    PaymentProcessor,
+)
+
+__all__ = [
+    "amounts",
+    "currencies",
+    "fulfillment_lines",
+    "fulfillments",
+    "ids",
+    "invoice_line_items",
+    "invoices",
+    "moments",
+    "order_line_items",
+    "orders",
+]
+
+T = TypeVar("T")
+
+_EPOCH_MS = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+_SPAN_MS = 10 * 365 * 24 * 3600 * 1000  # ten years of milliseconds
+
+
+def ids() -> st.SearchStrategy[int]:
+    """Positive ``int`` ids, as ClickFunnels uses."""
+    return st.integers(min_value=1, max_value=2**31 - 1)
+
+
+def moments() -> st.SearchStrategy[dt.datetime]:
+    """UTC datetimes with millisecond precision, between 2020 and 2030."""
+    return st.integers(min_value=0, max_value=_SPAN_MS).map(
+        lambda ms: _EPOCH_MS + dt.timedelta(milliseconds=ms)
+    )
+
+
+def amounts(*, max_cents: int = 10**7) -> st.SearchStrategy[Decimal]:
+    """Non-negative two-decimal ``Decimal`` amounts such as ``Decimal('12.34')``."""
+    return st.integers(min_value=0, max_value=max_cents).map(lambda c: Decimal(c).scaleb(-2))
+
+
+def currencies() -> st.SearchStrategy[str]:
+    """Upper-case currency codes."""
+    return st.sampled_from(["USD", "EUR", "GBP", "CAD", "AUD"])
+
+
+def _payment_types() -> st.SearchStrategy[str]:
+    # The API's field is an open string: include one we do not know.
+    return st.sampled_from(["one_time", "one_time", "subscription", "payment_plan", "debit"])
+
+
+def order_line_items(
+    *,
+    line_item_ids: st.SearchStrategy[Hashable] | None = None,
+    payment_types: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[OrderLineItem]:
+    """Order line items with a unit ``amount`` and an open ``payment_type``."""
+    return st.builds(
+        OrderLineItem,
+        id=line_item_ids if line_item_ids is not None else ids(),
+        variant_id=ids(),
+        quantity=st.integers(min_value=1, max_value=20),
+        amount=amounts(max_cents=10**6),
+        payment_type=payment_types if payment_types is not None else _payment_types(),
+        fulfillment_required=st.booleans(),
+    )
+
+
+def invoice_line_items(
+    invoice_id: Hashable,
+    *,
+    line_item_ids: st.SearchStrategy[Hashable] | None = None,
+    fulfillment_statuses: st.SearchStrategy[LineItemFulfillmentStatus] | None = None,
+) -> st.SearchStrategy[InvoiceLineItem]:
+    """Invoice line items of invoice ``invoice_id``, in any fulfillment status."""
+    return st.builds(
+        InvoiceLineItem,
+        id=line_item_ids if line_item_ids is not None else ids(),
+        invoice_id=st.just(invoice_id),
+        variant_id=ids(),
+        quantity=st.integers(min_value=1, max_value=20),
+        amount=amounts(max_cents=10**6),
+        fulfillment_required=st.booleans(),
+        fulfillment_status=(
+            fulfillment_statuses
+            if fulfillment_statuses is not None
+            else st.sampled_from(LineItemFulfillmentStatus)
+        ),
+        payment_type=_payment_types(),
+    )
+
+
+def _walk(
+    draw: st.DrawFn,
+    entity: T,
+    start: dt.datetime,
+    max_events: int,
+    fire: Callable[[st.DrawFn, T, str, dt.datetime], T],
+) -> T:
+    """Fire up to ``max_events`` random allowed events, at non-decreasing moments."""
+    at = start
+    for _ in range(draw(st.integers(min_value=0, max_value=max_events))):
+        allowed: tuple[str, ...] = entity.allowed_events  # type: ignore[attr-defined]  # every entity has it
+        if not allowed:
+            break
+        event = draw(st.sampled_from(allowed))
+        at += dt.timedelta(milliseconds=draw(st.integers(min_value=0, max_value=90 * 86_400_000)))
+        entity = fire(draw, entity, event, at)
+    return entity
+
+
+def _part(draw: st.DrawFn, whole: Decimal) -> Decimal | None:
+    """Draw ``None`` (all of it) or a positive part of ``whole`` in cents."""
+    cents = int(whole * 100)
+    if cents <= 1 or draw(st.booleans()):
+        return None
+    return Decimal(draw(st.integers(min_value=1, max_value=cents - 1))).scaleb(-2)
+
+
+def _fire_invoice(draw: st.DrawFn, invoice: Invoice, event: str, at: dt.datetime) -> Invoice:
+    if event == "pay":
+        return invoice.pay(_part(draw, invoice.due_amount), at=at)
+    if event == "refund":
+        if invoice.status is InvoiceStatus.PARTIALLY_PAID:
+            return invoice.refund(at=at)
+        return invoice.refund(_part(draw, invoice.refundable_amount), at=at)
+    if event == "set_status":
+        targets = [s for s in EXTERNAL_INVOICE_STATUSES if s is not invoice.status]
+        return invoice.set_status(draw(st.sampled_from(targets)), at=at)
+    moved: Invoice = getattr(invoice, event)(at=at)
+    return moved
+
+
+@st.composite
+def _invoices(
+    draw: st.DrawFn,
+    invoice_ids: st.SearchStrategy[Hashable],
+    order_ids: st.SearchStrategy[Hashable],
+    payment_processors: st.SearchStrategy[PaymentProcessor],
+    line_item_ids: st.SearchStrategy[Hashable] | None,
+    fulfillment_statuses: st.SearchStrategy[LineItemFulfillmentStatus] | None,
+    max_line_items: int,
+    max_events: int,
+) -> Invoice:
+    invoice_id = draw(invoice_ids)
+    items = draw(
+        st.lists(
+            invoice_line_items(
+                invoice_id,
+                line_item_ids=line_item_ids,
+                fulfillment_statuses=fulfillment_statuses,
+            ),
+            min_size=1,
+            max_size=max_line_items,
+            unique_by=lambda item: item.id,
+        )
+    )
+    created = draw(moments())
+    invoice = Invoice(
+        id=invoice_id,
+        order_id=draw(order_ids),
+        status=InvoiceStatus.DRAFT,
+        line_items=tuple(items),
+        currency=draw(currencies()),
+        total_amount=sum((item.amount for item in items), Decimal(0)),
+        due_at=draw(st.none() | st.just(created + dt.timedelta(days=draw(st.integers(0, 30))))),
+        payment_processor=draw(payment_processors),
+        invoice_type=draw(st.none() | st.sampled_from(["initial", "renewal", "one_time_sale"])),
+    )
+    return _walk(draw, invoice, created, max_events, _fire_invoice)
+
+
+def invoices(
+    *,
+    ids: st.SearchStrategy[Hashable] | None = None,
+    order_ids: st.SearchStrategy[Hashable] | None = None,
+    payment_processors: st.SearchStrategy[PaymentProcessor] | None = None,
+    line_item_ids: st.SearchStrategy[Hashable] | None = None,
+    fulfillment_statuses: st.SearchStrategy[LineItemFulfillmentStatus] | None = None,
+    max_line_items: int = 4,
+    max_events: int = 6,
+) -> st.SearchStrategy[Invoice]:
+    """Invoices in every status, reached by a random walk of the invoice machine.
+
+    Args:
+        ids: the invoice ids.
+        order_ids: the ids of the orders they belong to.
+        payment_processors: which processor each invoice follows.
+        line_item_ids: the line-item ids (unique within each invoice).
+        fulfillment_statuses: the line items' fulfillment statuses (all by default).
+        max_line_items: the most line items per invoice (at least one).
+        max_events: the most events in each invoice's history.
+    """
+    return _invoices(
+        ids if ids is not None else _ids(),
+        order_ids if order_ids is not None else _ids(),
+        payment_processors if payment_processors is not None else st.sampled_from(PaymentProcessor),
+        line_item_ids,
+        fulfillment_statuses,
+        max_line_items,
+        max_events,
+    )
+
+
+def _fire_order(draw: st.DrawFn, order: Order, event: str, at: dt.datetime) -> Order:
+    if event == "cancel":
+        reason = draw(st.sampled_from(CANCEL_REASONS[order.payment_processor]))
+        later = draw(st.none() | st.integers(0, 31 * 86_400_000))
+        effective = None if later is None else at + dt.timedelta(milliseconds=later)
+        return order.cancel(at=at, reason=reason, effective_at=effective)
+    if event == "set_status":
+        targets = sorted(order.lifecycle_statuses - {order.service_status})
+        return order.set_status(draw(st.sampled_from(targets)), at=at)
+    moved: Order = getattr(order, event)(at=at)
+    return moved
+
+
+@st.composite
+def _orders(
+    draw: st.DrawFn,
+    order_ids: st.SearchStrategy[Hashable],
+    payment_processors: st.SearchStrategy[PaymentProcessor],
+    max_line_items: int,
+    max_events: int,
+) -> Order:
+    lines = draw(st.lists(order_line_items(), min_size=1, max_size=max_line_items))
+    created = draw(moments())
+    order = Order(
+        id=draw(order_ids),
+        contact_id=draw(ids()),
+        currency=draw(currencies()),
+        line_items=tuple(lines),
+        payment_processor=draw(payment_processors),
+        live_mode=draw(st.booleans()),
+        created_at=created,
+        paid_until=draw(st.none() | moments()),
+    )
+    return _walk(draw, order, created, max_events, _fire_order)
+
+
+def orders(
+    *,
+    ids: st.SearchStrategy[Hashable] | None = None,
+    payment_processors: st.SearchStrategy[PaymentProcessor] | None = None,
+    max_line_items: int = 4,
+    max_events: int = 6,
+) -> st.SearchStrategy[Order]:
+    """Orders of both types and every processor, in every service status they can hold.
+
+    The order type follows from the line items' payment types; the service status is
+    reached by a random walk of the order machine.
+
+    Args:
+        ids: the order ids.
+        payment_processors: which processor each order follows.
+        max_line_items: the most line items per order (at least one).
+        max_events: the most events in each order's history.
+    """
+    return _orders(
+        ids if ids is not None else _ids(),
+        payment_processors if payment_processors is not None else st.sampled_from(PaymentProcessor),
+        max_line_items,
+        max_events,
+    )
+
+
+def fulfillment_lines(
+    *,
+    line_item_ids: st.SearchStrategy[Hashable] | None = None,
+    max_quantity: int = 20,
+) -> st.SearchStrategy[FulfillmentLine]:
+    """Fulfillment lines: a positive quantity of one invoice line item."""
+    return st.builds(
+        FulfillmentLine,
+        invoice_line_item_id=line_item_ids if line_item_ids is not None else _ids(),
+        quantity=st.integers(min_value=1, max_value=max_quantity),
+    )
+
+
+@st.composite
+def _fulfillments(
+    draw: st.DrawFn,
+    fulfillment_ids: st.SearchStrategy[Hashable],
+    line_item_ids: st.SearchStrategy[Hashable] | None,
+    max_lines: int,
+) -> Fulfillment:
+    lines = draw(
+        st.lists(
+            fulfillment_lines(line_item_ids=line_item_ids),
+            min_size=1,
+            max_size=max_lines,
+            unique_by=lambda line: line.invoice_line_item_id,
+        )
+    )
+    created = draw(moments())
+    fulfillment = Fulfillment(id=draw(fulfillment_ids), lines=tuple(lines), created_at=created)
+    return _walk(draw, fulfillment, created, 1, lambda _d, f, e, at: getattr(f, e)(at=at))
+
+
+def fulfillments(
+    *,
+    ids: st.SearchStrategy[Hashable] | None = None,
+    line_item_ids: st.SearchStrategy[Hashable] | None = None,
+    max_lines: int = 4,
+) -> st.SearchStrategy[Fulfillment]:
+    """Fulfillments (fulfilled, cancelled or restocked) of distinct invoice line items.
+
+    Args:
+        ids: the fulfillment ids.
+        line_item_ids: the invoice line items they ship (unique within a fulfillment).
+        max_lines: the most lines per fulfillment (at least one).
+    """
+    return _fulfillments(ids if ids is not None else _ids(), line_item_ids, max_lines)
+
+
+_ids = ids  # the public strategies take an ``ids`` option that shadows this function
