@@ -62,9 +62,7 @@ def replace(entity: Any, changes: Mapping[str, Any]) -> Any:
     dictionary instead.
     """
     new = object.__new__(type(entity))
-    state = new.__dict__
-    state.update(entity.__dict__)
-    state.update(changes)
+    object.__setattr__(new, "__dict__", {**entity.__dict__, **changes})
     return new
 
 
@@ -102,16 +100,16 @@ class Lifecycle:
 
     def _routes(self, event: str) -> tuple[Route, ...]:
         """Return the routes of ``event`` open to this entity, or raise if there are none."""
-        routes = tuple(
-            route
-            for route in self._lifecycle.routes_from(event, self._status)
-            if not route.requires or route.admits(self)
+        entry = self._lifecycle.table.get((event, self.__dict__[self._status_field]))
+        if entry is not None:
+            routes, guarded = entry
+            if guarded:
+                routes = tuple(route for route in routes if route.admits(self))
+            if routes:
+                return routes
+        raise InvalidTransitionError(
+            event, self._status, self.allowed_events, entity=self._describe()
         )
-        if not routes:
-            raise InvalidTransitionError(
-                event, self._status, self.allowed_events, entity=self._describe()
-            )
-        return routes
 
     def _check_at(self, event: str, at: object) -> dt.datetime:
         moment = to_moment(at, "at")
@@ -125,11 +123,12 @@ class Lifecycle:
         routes: tuple[Route, ...],
         at: dt.datetime | None,
         args: Mapping[str, Any],
-        changes: Mapping[str, Any],
+        changes: dict[str, Any],
     ) -> Self:
         """Take the first route that ``args`` select and return the moved entity.
 
-        ``at=None`` marks a derived move, which records no history.
+        ``changes`` is the caller's own dict (it is extended here). ``at=None`` marks a
+        derived move, which records no history.
         """
         for route in routes:
             if not route.selects or route.accepts(self, args):
@@ -143,17 +142,19 @@ class Lifecycle:
                 entity=self._describe(),
                 detail=f"no destination for {dict(args)!r}",
             )
-        updates = dict(changes)
-        updates[self._status_field] = route.dest
+        changes[self._status_field] = route.dest
         if at is not None:
-            updates["history"] = (
-                *self.history,
-                Change(route.event, route.source, route.dest, at),
-            )
-        moved: Self = replace(self, updates)
+            # tuple.__new__ skips the NamedTuple's generated __new__: this runs on every event.
+            change = _new_tuple(Change, (route.event, route.source, route.dest, at))
+            changes["history"] = self.history + (change,)  # noqa: RUF005  because it is faster here
+        moved: Self = replace(self, changes)
         return moved
 
     def _fire(self, event: str, at: object, **changes: Any) -> Self:
         """Fire an argument-free event at ``at``, applying ``changes`` along with it."""
         routes = self._routes(event)
-        return self._move(routes, self._check_at(event, at), {}, changes)
+        return self._move(routes, self._check_at(event, at), _NO_ARGS, changes)
+
+
+_NO_ARGS: Mapping[str, Any] = {}
+_new_tuple = tuple.__new__
