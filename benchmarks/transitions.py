@@ -35,7 +35,7 @@ from decimal import Decimal  # noqa: E402  because the import path is fixed firs
 from typing import Any  # noqa: E402  because the import path is fixed first
 
 import attrs  # noqa: E402  because the import path is fixed first
-from transitions import Machine  # noqa: E402  because the import path is fixed first
+from transitions.core import Machine  # noqa: E402  because the import path is fixed first
 
 from clickfunnels_orders import Invoice, InvoiceLineItem, InvoiceStatus  # noqa: E402  because the import path is fixed first
 

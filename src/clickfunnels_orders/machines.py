@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
-from transitions import Machine, State
+from transitions.core import Machine, State
 
 from clickfunnels_orders.statuses import (
     FulfillmentStatus,

@@ -13,7 +13,7 @@ import enum
 from collections.abc import Hashable, Mapping
 from typing import Any, ClassVar, NamedTuple, Self
 
-from transitions import Machine
+from transitions.core import Machine
 
 from clickfunnels_orders._values import to_moment, to_tuple
 from clickfunnels_orders.errors import InvalidTransitionError, InvalidValueError, OutOfOrderError
