@@ -14,15 +14,20 @@ from typing import Any
 __all__ = [
     "AmountError",
     "CancelReasonError",
+    "DuplicateIdError",
+    "DuplicateLineItemError",
     "ForeignInvoiceError",
+    "FulfillmentConflictError",
     "InvalidTransitionError",
     "InvalidTypeError",
     "InvalidValueError",
     "NotFulfillableError",
     "OrdersError",
     "OutOfOrderError",
+    "OverFulfilledLineError",
     "OverFulfillmentError",
     "PayloadError",
+    "UnknownInvoiceError",
     "UnknownLineItemError",
 ]
 
@@ -256,3 +261,129 @@ class PayloadError(OrdersError, ValueError):
         self.reason = reason
         self.value = value
         super().__init__(f"{path or '<payload>'}: {reason}")
+
+
+class DuplicateIdError(InvalidValueError):
+    """An id given twice where one collection must hold each id once.
+
+    Attributes:
+        kind: what carries the id (``invoice``, ``fulfillment``, ``invoice line item``).
+        id: the repeated id.
+    """
+
+    def __init__(self, kind: str, id: Hashable, expected: str = "") -> None:  # noqa: A002  because it is the domain's own word
+        self.kind = kind
+        self.id = id
+        super().__init__(
+            f"{kind} id",
+            id,
+            expected or f"each {kind} given once (pass one version of each)",
+        )
+
+
+class DuplicateLineItemError(DuplicateIdError):
+    """An invoice line-item id held by two invoices of one rollup or tracker.
+
+    Attributes:
+        line_item_id: the repeated line-item id.
+        invoice_ids: the invoices that both hold it.
+    """
+
+    def __init__(self, line_item_id: Hashable, invoice_ids: Iterable[Hashable]) -> None:
+        self.line_item_id = line_item_id
+        self.invoice_ids = tuple(invoice_ids)
+        held = " and ".join(repr(invoice_id) for invoice_id in self.invoice_ids)
+        super().__init__(
+            "invoice line item",
+            line_item_id,
+            f"an id unique across the invoices of one rollup (it is held by invoices {held})",
+        )
+
+
+class UnknownInvoiceError(OrdersError, KeyError):
+    """A query about an invoice that the rollup or tracker was never given.
+
+    Attributes:
+        invoice_id: the unknown invoice id.
+    """
+
+    def __init__(self, invoice_id: Hashable) -> None:
+        self.invoice_id = invoice_id
+        self.message = (
+            f"invoice {invoice_id!r} is not among the invoices of this rollup; "
+            "pass it to compute() or record it in the tracker first"
+        )
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; this message reads better unquoted.
+        return self.message
+
+
+class FulfillmentConflictError(OrdersError, ValueError):
+    """A record or a merge that contradicts what a rollup or tracker already holds.
+
+    Raised for a fulfillment whose lines differ from an earlier version of it, one that
+    would reopen a cancelled or restocked fulfillment, a release from a complete line, an
+    invoice version that would drop a fulfilled line or reopen a complete one, and rollup
+    parts that hold different versions of one invoice or count the same fulfillment.
+
+    Attributes:
+        subject: what the conflict is about (``fulfillment 7``, ``invoice 12``).
+        found: what the record or merge would do.
+        allowed: what is allowed instead.
+        fulfillment_id: the fulfillment involved, if any.
+        invoice_id: the invoice involved, if any.
+        line_item_id: the invoice line item involved, if any.
+    """
+
+    def __init__(
+        self,
+        subject: str,
+        found: str,
+        allowed: str,
+        *,
+        fulfillment_id: Hashable | None = None,
+        invoice_id: Hashable | None = None,
+        line_item_id: Hashable | None = None,
+    ) -> None:
+        self.subject = subject
+        self.found = found
+        self.allowed = allowed
+        self.fulfillment_id = fulfillment_id
+        self.invoice_id = invoice_id
+        self.line_item_id = line_item_id
+        super().__init__(f"{subject}: {found}; {allowed}")
+
+
+class OverFulfilledLineError(OverFulfillmentError):
+    """A line item left over-fulfilled with no single fulfillment to blame.
+
+    Raised when rollup parts together fulfill more of a line than its quantity, and when
+    an invoice version lowers a line's quantity below what is already fulfilled. Its
+    ``fulfillment_id`` is ``None``, ``already`` is the fulfilled total and ``requested``
+    is 0.
+
+    Attributes:
+        cause: what would over-fulfill the line (``merging rollups``, ``invoice 12``).
+        fulfilled: the fulfilled quantity.
+    """
+
+    def __init__(
+        self, *, cause: str, line_item_id: Hashable, quantity: int, fulfilled: int
+    ) -> None:
+        super().__init__(
+            fulfillment_id=None,
+            line_item_id=line_item_id,
+            quantity=quantity,
+            already=fulfilled,
+            requested=0,
+        )
+        self.cause = cause
+        self.fulfilled = fulfilled
+        message = (
+            f"{cause} would leave invoice line item {line_item_id!r} with {fulfilled} "
+            f"fulfilled against a quantity of {quantity}; a line item holds at most its "
+            "quantity"
+        )
+        self.args = (message,)
