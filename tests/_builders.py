@@ -9,7 +9,7 @@ API.md section 4: they are the oracle the machines are checked against.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
@@ -75,9 +75,9 @@ def invoice_line(
     *,
     invoice_id: Hashable = 10,
     quantity: int = 1,
-    amount: Decimal | str | int = "10.00",
+    amount: object = "10.00",
     status: LineItemFulfillmentStatus | str = LineItemFulfillmentStatus.UNFULFILLED,
-    history: Sequence[Change] = (),
+    history: Iterable[object] = (),
     **fields: Any,
 ) -> InvoiceLineItem:
     """Return an invoice line item; unspecified fields take plausible values."""
@@ -98,12 +98,12 @@ def invoice(
     *,
     invoice_id: Hashable = 10,
     order_id: Hashable = 1,
-    total: Decimal | str | int = "100.00",
-    paid: Decimal | str | int = "0",
-    refunded: Decimal | str | int = "0",
+    total: object = "100.00",
+    paid: object = "0",
+    refunded: object = "0",
     processor: PaymentProcessor = PAI,
-    history: Sequence[Change] = (),
-    lines: Sequence[InvoiceLineItem] | None = None,
+    history: Iterable[object] = (),
+    lines: Iterable[object] | None = None,
     **fields: Any,
 ) -> Invoice:
     """Return an invoice in ``status`` with the given amounts (constructed, not walked)."""
@@ -127,7 +127,7 @@ def order_line(
     *,
     payment_type: str = "one_time",
     quantity: int = 1,
-    amount: Decimal | str | int = "10.00",
+    amount: object = "10.00",
     **fields: Any,
 ) -> OrderLineItem:
     """Return an order line item; unspecified fields take plausible values."""
@@ -147,8 +147,8 @@ def order(
     status: ServiceStatus | str = S.PENDING,
     *,
     order_id: Hashable = 1,
-    lines: Sequence[OrderLineItem] | None = None,
-    history: Sequence[Change] = (),
+    lines: Iterable[object] | None = None,
+    history: Iterable[object] = (),
     **fields: Any,
 ) -> Order:
     """Return an order of that processor and type, in ``status``."""
@@ -172,8 +172,8 @@ def fulfillment(
     status: FulfillmentStatus | str = FulfillmentStatus.FULFILLED,
     *,
     fulfillment_id: Hashable = 900,
-    lines: Sequence[FulfillmentLine] | None = None,
-    history: Sequence[Change] = (),
+    lines: Iterable[object] | None = None,
+    history: Iterable[object] = (),
 ) -> Fulfillment:
     """Return a fulfillment shipping one unit of invoice line item 1 by default."""
     return loosely(Fulfillment)(
