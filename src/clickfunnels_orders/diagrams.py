@@ -1,12 +1,28 @@
-"""Mermaid state diagrams, generated from the entities' own machines."""
+"""Mermaid state diagrams and Markdown tables, generated from the entities' own machines.
+
+``python -m clickfunnels_orders.diagrams`` prints ``docs/lifecycles.md``; a test checks
+that the committed page matches, so the docs cannot drift from the machines.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+from transitions.core import Machine
 
 from clickfunnels_orders.errors import InvalidTypeError
 
-__all__ = ["diagram"]
+__all__ = ["diagram", "lifecycles_page", "transition_table"]
+
+
+def _machine(entity_class: type[Any]) -> Machine:
+    machine = getattr(entity_class, "machine", None)
+    if not isinstance(machine, Machine):
+        raise InvalidTypeError(
+            "entity_class", entity_class, "an entity class with a machine, such as Invoice"
+        )
+    return machine
 
 
 def _node(state: str) -> str:
@@ -14,33 +30,117 @@ def _node(state: str) -> str:
     return state.replace("-", "_")
 
 
-def diagram(entity_class: type[Any]) -> str:
+def _transitions(machine: Machine, events: Iterable[str] | None) -> Iterator[tuple[str, Any]]:
+    wanted = None if events is None else set(events)
+    for event_name, event in machine.events.items():
+        if wanted is not None and event_name not in wanted:
+            continue
+        # Event.transitions is a defaultdict: iterate it, never index it.
+        for transitions in event.transitions.values():
+            for transition in transitions:
+                yield event_name, transition
+
+
+def _conditions(transition: Any) -> list[str]:
+    return [c.func if c.target else f"!{c.func}" for c in transition.conditions]
+
+
+def diagram(entity_class: type[Any], *, events: Iterable[str] | None = None) -> str:
     """Return a Mermaid ``stateDiagram-v2`` of ``entity_class.machine``.
 
     Each arrow is one transition, labelled with its event and, in brackets, the
     conditions that must hold (``!`` marks an ``unless``). Internal events, which only
     the rollup fires, are drawn too.
 
+    Args:
+        entity_class: ``Order``, ``Invoice``, ``InvoiceLineItem`` or ``Fulfillment``.
+        events: draw only these events (all by default).
+
     Raises:
         InvalidTypeError: for a class without a ``machine``.
     """
-    machine = getattr(entity_class, "machine", None)
-    if machine is None or not hasattr(machine, "events"):
-        raise InvalidTypeError(
-            "entity_class", entity_class, "an entity class with a machine, such as Invoice"
-        )
+    machine = _machine(entity_class)
     lines = ["stateDiagram-v2"]
     lines.extend(
         f'    state "{name}" as {_node(name)}' for name in machine.states if _node(name) != name
     )
-    lines.append(f"    [*] --> {_node(machine.initial)}")
-    for event_name, event in machine.events.items():
-        for source, transitions in event.transitions.items():
-            for transition in transitions:
-                conditions = [c.func if c.target else f"!{c.func}" for c in transition.conditions]
-                label = event_name + (f" [{', '.join(conditions)}]" if conditions else "")
-                lines.append(f"    {_node(source)} --> {_node(transition.dest)}: {label}")
+    lines.append(f"    [*] --> {_node(str(machine.initial))}")
+    for event_name, transition in _transitions(machine, events):
+        conditions = _conditions(transition)
+        label = event_name + (f" [{', '.join(conditions)}]" if conditions else "")
+        lines.append(f"    {_node(transition.source)} --> {_node(transition.dest)}: {label}")
     lines.extend(
         f"    {_node(name)} --> [*]" for name, state in machine.states.items() if state.final
     )
     return "\n".join(lines) + "\n"
+
+
+def transition_table(entity_class: type[Any], *, events: Iterable[str] | None = None) -> str:
+    """Return a Markdown table of the machine: event, from, to, conditions.
+
+    Transitions that differ only in their source are gathered on one row.
+    """
+    machine = _machine(entity_class)
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    for event_name, transition in _transitions(machine, events):
+        key = (event_name, transition.dest, ", ".join(_conditions(transition)))
+        rows.setdefault(key, []).append(transition.source)
+    lines = ["| event | from | to | conditions |", "|---|---|---|---|"]
+    lines.extend(
+        f"| `{event}` | {', '.join(sources)} | {dest} | {conditions or '-'} |"
+        for (event, dest, conditions), sources in rows.items()
+    )
+    return "\n".join(lines) + "\n"
+
+
+def lifecycles_page() -> str:
+    """Return the Markdown of ``docs/lifecycles.md``, generated from the machines."""
+    from clickfunnels_orders.entities import (  # noqa: PLC0415  because entities import this package
+        Fulfillment,
+        Invoice,
+        InvoiceLineItem,
+        Order,
+    )
+
+    parts = [
+        "# Lifecycles\n",
+        "<!-- Generated by `python -m clickfunnels_orders.diagrams > docs/lifecycles.md`;"
+        " tests/test_docs.py checks it is current. Do not edit by hand. -->\n",
+        "Every table and diagram on this page is generated from the entity classes'"
+        " `machine`, the single source of truth. Conditions name guards defined in"
+        " `clickfunnels_orders.machines`; `!` marks a condition that must not hold.\n",
+    ]
+    for cls, intro in (
+        (
+            Invoice,
+            "Managed invoices (Payments AI, Stripe) move by events. External invoices accept"
+            " the same events and also `set_status` between unpaid, paid, voided, refunded,"
+            " disputed, past-due and abandoned (drawn separately below the main diagram).",
+        ),
+        (
+            Order,
+            "One machine for every processor and order type: `in_lifecycle` lets a"
+            " transition through only when both of its ends are statuses that the order's"
+            " processor and type can hold (`clickfunnels_orders.machines.LIFECYCLE_STATUSES`).",
+        ),
+        (
+            InvoiceLineItem,
+            "`recount` is internal: the rollup fires it to move a line between"
+            " unfulfilled, partially_fulfilled and fulfilled by quantity, adding no history.",
+        ),
+        (Fulfillment, "Created `fulfilled`; cancelling or restocking is final."),
+    ):
+        machine = _machine(cls)
+        managed = [e for e in machine.events if e != "set_status"]
+        parts.append(f"## {cls.__name__}\n")
+        parts.append(intro + "\n")
+        parts.append(transition_table(cls))
+        parts.append("```mermaid\n" + diagram(cls, events=managed) + "```\n")
+        if "set_status" in machine.events:
+            parts.append(f"`set_status` on an external {cls.__name__.lower()}:\n")
+            parts.append("```mermaid\n" + diagram(cls, events=["set_status"]) + "```\n")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(lifecycles_page(), end="")  # noqa: T201  because printing the page is the point
