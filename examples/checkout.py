@@ -69,7 +69,8 @@ def main() -> None:
     for fulfillment in (shoes, first_shirt):
         book.record(fulfillment)
     print(
-        f"after 2 fulfillments: order {book.order_status(order.id)}, to ship {book.remaining(order.id)}"
+        f"after 2 fulfillments: order {book.order_status(order.id)},"
+        f" to ship {dict(book.remaining(order.id))}"
     )
 
     book.record(first_shirt.cancel(at=at(45)))
@@ -80,9 +81,7 @@ def main() -> None:
     invoice = book.snapshot().apply(invoice)
     print(f"both shirts shipped: order {book.order_status(order.id)}")
     for item in invoice.line_items:
-        print(
-            f"  line {item.id}: {item.quantity} x variant {item.variant_id} -> {item.fulfillment_status}"
-        )
+        print(f"  line {item.id}: {item.quantity} x {item.variant_id} -> {item.fulfillment_status}")
 
     print("\nThe invoice lifecycle, drawn from its machine (Mermaid):")
     print(diagram(Invoice).splitlines()[0], "...", f"{len(diagram(Invoice).splitlines())} lines")
