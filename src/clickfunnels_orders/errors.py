@@ -52,8 +52,11 @@ class InvalidValueError(OrdersError, ValueError):
         super().__init__(f"{field}: got {value!r}, expected {expected}")
 
 
-class InvalidTypeError(OrdersError, TypeError):
+class InvalidTypeError(InvalidValueError, TypeError):
     """A field was given a value of a type it refuses, such as a ``float`` for money.
+
+    It is a ``TypeError`` (the value's type is wrong) and, like every refused field
+    value, an :class:`InvalidValueError` and so a ``ValueError``: catch either.
 
     Attributes:
         field: the field's name.
@@ -62,12 +65,9 @@ class InvalidTypeError(OrdersError, TypeError):
     """
 
     def __init__(self, field: str, value: object, expected: str) -> None:
-        self.field = field
-        self.value = value
-        self.expected = expected
-        super().__init__(
-            f"{field}: got {type(value).__name__} {value!r}, expected {expected}",
-        )
+        super().__init__(field, value, expected)
+        # Name the type too: "got float 0.5" says why 0.5 was refused.
+        self.args = (f"{field}: got {type(value).__name__} {value!r}, expected {expected}",)
 
 
 class CancelReasonError(InvalidValueError):
