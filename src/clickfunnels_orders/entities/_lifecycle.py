@@ -140,7 +140,7 @@ class Lifecycle:
                 self._status,
                 self.allowed_events,
                 entity=self._describe(),
-                detail=f"no destination for {dict(args)!r}",
+                detail="no route for " + ", ".join(f"{k}={v}" for k, v in args.items()),
             )
         changes[self._status_field] = route.dest
         if at is not None:
