@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["entity_html", "fulfillment_html", "invoice_html", "order_html"]
+__all__ = ["entity_html"]
 
 
 def _cell(value: object) -> str:
@@ -27,9 +27,12 @@ def entity_html(entity: Any) -> str:
         for field in attrs.fields(type(entity))
         if field.name not in skip
     ]
-    allowed = getattr(entity, "allowed_events", ())
-    rows.append(("allowed events", ", ".join(allowed) or "none (final)"))
-    parts = [f"<strong>{_cell(type(entity).__name__)} {_cell(entity.id)}</strong>", _table(rows)]
+    if hasattr(entity, "allowed_events"):
+        rows.append(("allowed events", ", ".join(entity.allowed_events) or "none (final)"))
+    title = type(entity).__name__
+    if hasattr(entity, "id"):
+        title += f" {entity.id}"
+    parts = [f"<strong>{_cell(title)}</strong>", _table(rows)]
     for collection in ("line_items", "lines"):
         items = getattr(entity, collection, None)
         if items:
@@ -40,7 +43,7 @@ def entity_html(entity: Any) -> str:
                 for i in items
             )
             parts.append(f"<table><tr>{head}</tr>{body}</table>")
-    if entity.history:
+    if getattr(entity, "history", ()):
         body = "".join(
             f"<tr><td>{_cell(c.at.isoformat())}</td><td>{_cell(c.event)}</td>"
             f"<td>{_cell(c.source)} &rarr; {_cell(c.dest)}</td></tr>"
@@ -48,6 +51,3 @@ def entity_html(entity: Any) -> str:
         )
         parts.append(f"<table><tr><th>at</th><th>event</th><th>move</th></tr>{body}</table>")
     return "<div>" + "".join(parts) + "</div>"
-
-
-order_html = invoice_html = fulfillment_html = entity_html

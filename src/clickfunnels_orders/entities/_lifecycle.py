@@ -95,6 +95,12 @@ class Lifecycle:
         """The events a user may fire now, in the machine's declaration order."""
         return self._lifecycle.allowed(self, self._status)
 
+    def _repr_html_(self) -> str:
+        """Render as a small HTML table in notebooks: fields, allowed events, history."""
+        from clickfunnels_orders.display import entity_html  # noqa: PLC0415  because display sits at the edge
+
+        return entity_html(self)
+
     def _describe(self) -> str:
         return f"{type(self).__name__} {self.id!r}"
 

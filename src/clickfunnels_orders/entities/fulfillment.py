@@ -37,6 +37,11 @@ class FulfillmentLine:
     def __attrs_post_init__(self) -> None:
         normalise(self, {"invoice_line_item_id": to_id, "quantity": to_quantity})
 
+    def _repr_html_(self) -> str:
+        from clickfunnels_orders.display import entity_html  # noqa: PLC0415  because display sits at the edge
+
+        return entity_html(self)
+
 
 def _check_lines(value: object, field: str) -> tuple[FulfillmentLine, ...]:
     lines = to_tuple(value, field)
@@ -98,8 +103,3 @@ class Fulfillment(Lifecycle):
     def restock(self, *, at: dt.datetime) -> Self:
         """Return the fulfillment's items to stock: its quantities no longer count. Final."""
         return self._fire("restock", at)
-
-    def _repr_html_(self) -> str:
-        from clickfunnels_orders.display import fulfillment_html  # noqa: PLC0415  because display sits at the edge
-
-        return fulfillment_html(self)

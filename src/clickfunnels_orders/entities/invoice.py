@@ -417,11 +417,6 @@ class Invoice(Lifecycle):
 
         return advance(self, now, rules if rules is not None else TimeRules())
 
-    def _repr_html_(self) -> str:
-        from clickfunnels_orders.display import invoice_html  # noqa: PLC0415  because display sits at the edge
-
-        return invoice_html(self)
-
 
 def to_money_arg(amount: object, event: str) -> Decimal:
     """Return an event's ``amount`` argument as a positive ``Decimal``.

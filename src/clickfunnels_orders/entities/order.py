@@ -85,6 +85,11 @@ class OrderLineItem:
         """Whether the line pays for a subscription or a payment plan."""
         return self.payment_type in RECURRING_PAYMENT_TYPES
 
+    def _repr_html_(self) -> str:
+        from clickfunnels_orders.display import entity_html  # noqa: PLC0415  because display sits at the edge
+
+        return entity_html(self)
+
 
 def _check_line_items(value: object, field: str) -> tuple[OrderLineItem, ...]:
     items = to_tuple(value, field)
@@ -302,8 +307,3 @@ class Order(Lifecycle):
         lines = list(self.line_items)
         lines[positions[0]] = line_item
         return attrs.evolve(self, line_items=tuple(lines))
-
-    def _repr_html_(self) -> str:
-        from clickfunnels_orders.display import order_html  # noqa: PLC0415  because display sits at the edge
-
-        return order_html(self)
