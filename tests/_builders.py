@@ -47,8 +47,8 @@ ORDER_VARIANTS: Final = tuple((p, t) for p in PaymentProcessor for t in OrderTyp
 T = TypeVar("T")
 
 
-def loosely(cls: type[T]) -> Callable[..., T]:
-    """Return ``cls`` typed to take any arguments: the API converts str and int money.
+def loosely(cls: Callable[..., T]) -> Callable[..., T]:
+    """Return ``cls`` (or a method) typed to take any arguments: it converts str and int money.
 
     The entities' annotations name the converted types (``Decimal``); the constructors
     also take what API.md says they convert, and the tests check that they refuse the rest.
