@@ -1,0 +1,134 @@
+"""The rollup's rules, written once and shared by the recompute and the tracker.
+
+A line item's own status comes from the line-item machine (``InvoiceLineItem.recount``);
+what this module adds is the roll-up: which lines are *required*, how a required line
+counts toward its invoice and order (nothing yet, some, or all of it), and how those
+counts give an invoice or order status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, MutableSequence
+from typing import Final
+
+from clickfunnels_orders.entities import Invoice, InvoiceLineItem
+from clickfunnels_orders.statuses import (
+    InvoiceFulfillmentStatus,
+    LineItemFulfillmentStatus,
+    OrderFulfillmentStatus,
+)
+
+__all__ = [
+    "DONE",
+    "NOTHING",
+    "SOME",
+    "category",
+    "invoice_status",
+    "is_required",
+    "new_counts",
+    "order_status",
+    "quantity_category",
+    "remaining_of",
+    "tally",
+]
+
+_IGNORED: Final = LineItemFulfillmentStatus.IGNORED
+_COMPLETE: Final = LineItemFulfillmentStatus.COMPLETE
+
+#: How a required line counts: nothing fulfilled yet, some of it, or all of it (or complete).
+NOTHING: Final = 0
+SOME: Final = 1
+DONE: Final = 2
+
+#: Counts of required lines per category, indexed by ``NOTHING``, ``SOME`` and ``DONE``.
+Counts = MutableSequence[int]
+
+
+def new_counts() -> list[int]:
+    """Return fresh counts: no required line in any category."""
+    return [0, 0, 0]
+
+
+def is_required(item: InvoiceLineItem, eligible: bool) -> bool:
+    """Return whether ``item`` is due to ship and so counts toward its invoice and order.
+
+    A line is required when it needs fulfillment, is not ignored, and its invoice is
+    eligible for fulfillment (paid or partially refunded).
+    """
+    return eligible and item.fulfillment_required and item.fulfillment_status is not _IGNORED
+
+
+def category(complete: bool, fulfilled: int, quantity: int) -> int:
+    """Return how a required line counts: ``NOTHING``, ``SOME`` or ``DONE``.
+
+    A complete line counts as done whatever its fulfilled quantity; otherwise
+    :func:`quantity_category` decides.
+    """
+    return DONE if complete else quantity_category(fulfilled, quantity)
+
+
+def quantity_category(fulfilled: int, quantity: int) -> int:
+    """Return how a required, not complete line counts by its fulfilled quantity.
+
+    0 is nothing, the full quantity is done and anything between is some: the same split
+    as the line-item machine's derived ``recount`` move (unfulfilled, partially_fulfilled,
+    fulfilled), which the tests hold it to.
+    """
+    if fulfilled >= quantity:
+        return DONE
+    return NOTHING if fulfilled <= 0 else SOME
+
+
+def tally(invoice: Invoice, fulfilled: Mapping[Hashable, int], counts: Counts) -> None:
+    """Add the categories of ``invoice``'s required lines to ``counts``."""
+    eligible = invoice.eligible_for_fulfillment
+    if not eligible:
+        return
+    for item in invoice.line_items:
+        if is_required(item, eligible):
+            complete = item.fulfillment_status is _COMPLETE
+            counts[category(complete, fulfilled.get(item.id, 0), item.quantity)] += 1
+
+
+def invoice_status(counts: Counts) -> InvoiceFulfillmentStatus:
+    """Return an invoice's status from the counts of its required lines."""
+    total = counts[NOTHING] + counts[SOME] + counts[DONE]
+    if total == 0:
+        return InvoiceFulfillmentStatus.NOT_APPLICABLE
+    if counts[DONE] == total:
+        return InvoiceFulfillmentStatus.COMPLETE
+    if counts[NOTHING] == total:
+        return InvoiceFulfillmentStatus.UNFULFILLED
+    return InvoiceFulfillmentStatus.PARTIAL
+
+
+def order_status(counts: Counts) -> OrderFulfillmentStatus:
+    """Return an order's status from the counts of the required lines of all its invoices."""
+    total = counts[NOTHING] + counts[SOME] + counts[DONE]
+    if total == 0:
+        return OrderFulfillmentStatus.NOT_APPLICABLE
+    if counts[DONE] == total:
+        return OrderFulfillmentStatus.FULFILLED
+    if counts[NOTHING] == total:
+        return OrderFulfillmentStatus.UNFULFILLED
+    return OrderFulfillmentStatus.PARTIALLY_FULFILLED
+
+
+def remaining_of(
+    invoices: Iterable[Invoice], fulfilled: Mapping[Hashable, int]
+) -> dict[Hashable, int]:
+    """Return what is still to ship of the required lines of ``invoices``, zeros left out.
+
+    Complete lines count as fully shipped, so they never appear.
+    """
+    left: dict[Hashable, int] = {}
+    for invoice in invoices:
+        eligible = invoice.eligible_for_fulfillment
+        if not eligible:
+            continue
+        for item in invoice.line_items:
+            if is_required(item, eligible) and item.fulfillment_status is not _COMPLETE:
+                rest = item.quantity - fulfilled.get(item.id, 0)
+                if rest > 0:
+                    left[item.id] = rest
+    return left

@@ -1,0 +1,472 @@
+"""``Tracker``: the rollup kept up to date one invoice or fulfillment at a time.
+
+Public as :class:`clickfunnels_orders.rollup.Tracker`. Its state is private and mutable
+(plain dicts and small slotted records); everything it shows is a frozen value or a
+read-only view, and :meth:`Tracker.snapshot` gives the :class:`FulfillmentRollup` that
+``compute`` would give over the same invoices and fulfillments.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Final
+
+from clickfunnels_orders import _rollup_rules as rules
+from clickfunnels_orders._rollup_value import FulfillmentRollup, recount_invoice
+from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
+from clickfunnels_orders.entities.invoice import ELIGIBLE_FOR_FULFILLMENT
+from clickfunnels_orders.errors import (
+    DuplicateIdError,
+    DuplicateLineItemError,
+    FulfillmentConflictError,
+    InvalidTypeError,
+    NotFulfillableError,
+    OverFulfilledLineError,
+    OverFulfillmentError,
+    UnknownInvoiceError,
+    UnknownLineItemError,
+)
+from clickfunnels_orders.statuses import (
+    FulfillmentStatus,
+    InvoiceFulfillmentStatus,
+    LineItemFulfillmentStatus,
+    OrderFulfillmentStatus,
+)
+
+__all__ = ["Tracker"]
+
+_FULFILLED: Final = FulfillmentStatus.FULFILLED
+_COMPLETE: Final = LineItemFulfillmentStatus.COMPLETE
+_IGNORED: Final = LineItemFulfillmentStatus.IGNORED
+_ELIGIBLE_TEXT: Final = " or ".join(sorted(ELIGIBLE_FOR_FULFILLMENT))
+
+
+class _Line:
+    """What the tracker keeps per invoice line item (slotted: there may be millions)."""
+
+    __slots__ = (
+        "complete",
+        "invoice",
+        "invoice_counts",
+        "item",
+        "order_counts",
+        "quantity",
+        "required",
+    )
+
+    def __init__(
+        self,
+        item: InvoiceLineItem,
+        invoice: Invoice,
+        required: bool,
+        invoice_counts: list[int],
+        order_counts: list[int],
+    ) -> None:
+        self.item = item
+        self.invoice = invoice
+        self.quantity = item.quantity
+        self.complete = item.fulfillment_status is _COMPLETE
+        self.required = required
+        self.invoice_counts = invoice_counts
+        self.order_counts = order_counts
+
+    def refusal(self) -> str | None:
+        """Return why nothing may be fulfilled on this line now, or ``None`` if it may."""
+        status = self.item.fulfillment_status
+        if status is _IGNORED:
+            return "it is ignored (unignore it before fulfilling it)"
+        if status is _COMPLETE:
+            return "it is complete, so nothing more can be fulfilled on it"
+        invoice = self.invoice
+        if not invoice.eligible_for_fulfillment:
+            return (
+                f"its invoice {invoice.id!r} is {invoice.status.value}, and only "
+                f"{_ELIGIBLE_TEXT} invoices are fulfilled"
+            )
+        return None
+
+
+class _Order:
+    """An order's invoices (an ordered set) and the counts of their required lines."""
+
+    __slots__ = ("counts", "invoices")
+
+    def __init__(self) -> None:
+        self.counts = rules.new_counts()
+        self.invoices: dict[Hashable, None] = {}
+
+
+class Tracker:
+    """An incremental rollup: record invoices and fulfillments as they change, query any time.
+
+    ``record`` upserts an :class:`Invoice` or a :class:`Fulfillment` by id, in time
+    proportional to that entity's lines, never to the size of the book. Every check runs
+    before any change, so a refused record leaves the tracker as it was. Invoice, order
+    and line statuses are kept up to date as counters, so status queries take constant
+    time. Calls are serialised by a lock, so a record is atomic for other threads.
+
+    The tracker answers the same queries as :class:`FulfillmentRollup`, and
+    ``tracker.snapshot() == compute(tracker.invoices.values(),
+    tracker.fulfillments.values())`` always holds.
+
+    Args:
+        invoices: the invoices to start from (line-item ids unique across them).
+
+    Raises:
+        DuplicateIdError: for an invoice id given twice.
+        DuplicateLineItemError: for a line-item id held by two invoices.
+    """
+
+    def __init__(self, invoices: Iterable[Invoice] = ()) -> None:
+        self._lock = threading.Lock()
+        self._invoices: dict[Hashable, Invoice] = {}
+        self._invoice_counts: dict[Hashable, list[int]] = {}
+        self._orders: dict[Hashable, _Order] = {}
+        self._lines: dict[Hashable, _Line] = {}
+        self._fulfilled: dict[Hashable, int] = {}
+        self._fulfillments: dict[Hashable, Fulfillment] = {}
+        self._counted: set[Hashable] = set()
+        for invoice in invoices:
+            if invoice.id in self._invoices:
+                raise DuplicateIdError("invoice", invoice.id)
+            self._check_line_ids(invoice)
+            self._add_invoice(invoice)
+
+    # -- views -----------------------------------------------------------------------------
+
+    @property
+    def invoices(self) -> Mapping[Hashable, Invoice]:
+        """A live, read-only view of the invoices held, by id (latest recorded versions)."""
+        return MappingProxyType(self._invoices)
+
+    @property
+    def fulfillments(self) -> Mapping[Hashable, Fulfillment]:
+        """A live, read-only view of the fulfillments held, by id, in their current status."""
+        return MappingProxyType(self._fulfillments)
+
+    # -- recording -------------------------------------------------------------------------
+
+    def record(self, entity: Invoice | Fulfillment) -> bool:
+        """Upsert an invoice or a fulfillment by id; return whether anything changed.
+
+        A new ``fulfilled`` fulfillment counts once its lines pass every check. A cancelled
+        or restocked version of a counted one releases its quantities, once. A fulfillment
+        first seen cancelled or restocked is kept, never counted, and its lines are not
+        checked (as ``compute`` does not check them). The same version again changes
+        nothing, whatever its history or other fields. An invoice version replaces the
+        held one when it keeps every fulfilled line, fulfilled quantities within its
+        quantities, and complete lines complete.
+
+        Raises:
+            UnknownLineItemError: a fulfillment line names no known line item.
+            NotFulfillableError: a new fulfillment names an ignored or complete line, or a
+                line of an invoice that is not paid or partially refunded.
+            OverFulfillmentError: a new fulfillment would ship more than a line's quantity
+                (``OverFulfilledLineError`` when an invoice version lowers a quantity
+                below what is fulfilled).
+            FulfillmentConflictError: the record changes a fulfillment's lines, reopens a
+                cancelled or restocked one, releases from a complete line, or is an invoice
+                version that drops a fulfilled or complete line or reopens a complete one.
+            DuplicateLineItemError: an invoice holds a line-item id of another invoice.
+            InvalidTypeError: for anything but an ``Invoice`` or a ``Fulfillment``.
+        """
+        with self._lock:
+            if isinstance(entity, Fulfillment):
+                return self._record_fulfillment(entity)
+            if isinstance(entity, Invoice):
+                return self._record_invoice(entity)
+        raise InvalidTypeError("entity", entity, "an Invoice or a Fulfillment")
+
+    def _record_fulfillment(self, fulfillment: Fulfillment) -> bool:
+        fid = fulfillment.id
+        held = self._fulfillments.get(fid)
+        if held is None:
+            if fulfillment.status is _FULFILLED:
+                self._count(fulfillment)
+            self._fulfillments[fid] = fulfillment
+            return True
+        if held.lines != fulfillment.lines and Counter(held.lines) != Counter(fulfillment.lines):
+            raise FulfillmentConflictError(
+                f"fulfillment {fid!r}",
+                f"this version has lines {_lines_text(fulfillment)}, the one held "
+                f"{_lines_text(held)}",
+                "a fulfillment's lines never change; create a new fulfillment instead",
+                fulfillment_id=fid,
+            )
+        if fulfillment.status is held.status:
+            return False
+        if held.status is not _FULFILLED:
+            raise FulfillmentConflictError(
+                f"fulfillment {fid!r}",
+                f"it is {held.status.value}, and this version is {fulfillment.status.value}",
+                "cancelled and restocked are final; create a new fulfillment instead",
+                fulfillment_id=fid,
+            )
+        self._release(held)
+        self._fulfillments[fid] = fulfillment
+        return True
+
+    def _count(self, fulfillment: Fulfillment) -> None:
+        """Check every line of a new fulfilled fulfillment, then count it."""
+        fid = fulfillment.id
+        wanted = fulfillment.quantities()
+        lines = self._lines
+        fulfilled = self._fulfilled
+        for key, quantity in wanted.items():
+            line = lines.get(key)
+            if line is None:
+                raise UnknownLineItemError(key, fid)
+            refusal = line.refusal()
+            if refusal is not None:
+                raise NotFulfillableError(fulfillment_id=fid, line_item_id=key, reason=refusal)
+            already = fulfilled.get(key, 0)
+            if already + quantity > line.quantity:
+                raise OverFulfillmentError(
+                    fulfillment_id=fid,
+                    line_item_id=key,
+                    quantity=line.quantity,
+                    already=already,
+                    requested=quantity,
+                )
+        for key, quantity in wanted.items():
+            self._shift(key, quantity)
+        self._counted.add(fid)
+
+    def _release(self, fulfillment: Fulfillment) -> None:
+        """Check that a counted fulfillment may be released, then release it."""
+        fid = fulfillment.id
+        wanted = fulfillment.quantities()
+        lines = self._lines
+        for key in wanted:
+            if lines[key].complete:
+                raise FulfillmentConflictError(
+                    f"fulfillment {fid!r}",
+                    f"releasing it would take quantity from invoice line item {key!r}, "
+                    "which is complete",
+                    "a complete line's fulfilled quantity can no longer be released",
+                    fulfillment_id=fid,
+                    line_item_id=key,
+                )
+        for key, quantity in wanted.items():
+            self._shift(key, -quantity)
+        self._counted.discard(fid)
+
+    def _shift(self, key: Hashable, delta: int) -> None:
+        """Move a line's fulfilled quantity by ``delta`` and keep the counters in step."""
+        line = self._lines[key]
+        fulfilled = self._fulfilled
+        old = fulfilled.get(key, 0)
+        new = old + delta
+        if new:
+            fulfilled[key] = new
+        else:
+            del fulfilled[key]
+        if line.required and not line.complete:
+            quantity = line.quantity
+            before = rules.quantity_category(old, quantity)
+            after = rules.quantity_category(new, quantity)
+            if before != after:
+                counts = line.invoice_counts
+                counts[before] -= 1
+                counts[after] += 1
+                counts = line.order_counts
+                counts[before] -= 1
+                counts[after] += 1
+
+    def _record_invoice(self, invoice: Invoice) -> bool:
+        iid = invoice.id
+        held = self._invoices.get(iid)
+        if held is not None and (held is invoice or held == invoice):
+            return False
+        self._check_line_ids(invoice)
+        lines = self._lines
+        fulfilled = self._fulfilled
+        for item in invoice.line_items:
+            key = item.id
+            line = lines.get(key)
+            if line is not None and line.complete and item.fulfillment_status is not _COMPLETE:
+                raise FulfillmentConflictError(
+                    f"invoice {iid!r}",
+                    f"this version shows line item {key!r} "
+                    f"{item.fulfillment_status.value}, the one held shows it complete",
+                    "complete is final: an invoice version must keep complete lines complete",
+                    invoice_id=iid,
+                    line_item_id=key,
+                )
+            done = fulfilled.get(key, 0)
+            if done > item.quantity:
+                raise OverFulfilledLineError(
+                    cause=f"invoice {iid!r} in this version",
+                    line_item_id=key,
+                    quantity=item.quantity,
+                    fulfilled=done,
+                )
+        if held is not None:
+            kept = {item.id for item in invoice.line_items}
+            for item in held.line_items:
+                key = item.id
+                if key not in kept and (key in fulfilled or lines[key].complete):
+                    shipped = (
+                        "is complete" if lines[key].complete else f"has {fulfilled[key]} fulfilled"
+                    )
+                    raise FulfillmentConflictError(
+                        f"invoice {iid!r}",
+                        f"this version drops line item {key!r}, which {shipped}",
+                        "an invoice version keeps every line with fulfilled quantity "
+                        "(cancel or restock its fulfillments first) and every complete line",
+                        invoice_id=iid,
+                        line_item_id=key,
+                    )
+            self._remove_invoice(held)
+        self._add_invoice(invoice)
+        return True
+
+    def _check_line_ids(self, invoice: Invoice) -> None:
+        lines = self._lines
+        iid = invoice.id
+        for item in invoice.line_items:
+            line = lines.get(item.id)
+            if line is not None and line.invoice.id != iid:
+                raise DuplicateLineItemError(item.id, (line.invoice.id, iid))
+
+    def _add_invoice(self, invoice: Invoice) -> None:
+        iid = invoice.id
+        order = self._orders.get(invoice.order_id)
+        if order is None:
+            order = self._orders[invoice.order_id] = _Order()
+        order.invoices[iid] = None
+        counts = self._invoice_counts[iid] = rules.new_counts()
+        order_counts = order.counts
+        eligible = invoice.eligible_for_fulfillment
+        lines = self._lines
+        fulfilled = self._fulfilled
+        for item in invoice.line_items:
+            required = rules.is_required(item, eligible)
+            line = lines[item.id] = _Line(item, invoice, required, counts, order_counts)
+            if required:
+                kind = rules.category(line.complete, fulfilled.get(item.id, 0), line.quantity)
+                counts[kind] += 1
+                order_counts[kind] += 1
+        self._invoices[iid] = invoice
+
+    def _remove_invoice(self, invoice: Invoice) -> None:
+        iid = invoice.id
+        order = self._orders[invoice.order_id]
+        lines = self._lines
+        fulfilled = self._fulfilled
+        for item in invoice.line_items:
+            line = lines.pop(item.id)
+            if line.required:
+                kind = rules.category(line.complete, fulfilled.get(item.id, 0), line.quantity)
+                order.counts[kind] -= 1
+        del order.invoices[iid]
+        if not order.invoices:
+            del self._orders[invoice.order_id]
+        del self._invoice_counts[iid]
+        del self._invoices[iid]
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def _line(self, line_item_id: Hashable) -> _Line:
+        line = self._lines.get(line_item_id)
+        if line is None:
+            raise UnknownLineItemError(line_item_id)
+        return line
+
+    def fulfilled_quantity(self, line_item_id: Hashable) -> int:
+        """Return how much of a line item the counted fulfillments shipped.
+
+        Raises:
+            UnknownLineItemError: when no invoice held holds the line item.
+        """
+        with self._lock:
+            self._line(line_item_id)
+            return self._fulfilled.get(line_item_id, 0)
+
+    def line_item_status(self, line_item_id: Hashable) -> LineItemFulfillmentStatus:
+        """Return a line item's rolled-up status: ignored and complete stay, else by quantity.
+
+        Raises:
+            UnknownLineItemError: when no invoice held holds the line item.
+        """
+        with self._lock:
+            item = self._line(line_item_id).item
+            return item.recount(self._fulfilled.get(line_item_id, 0)).fulfillment_status
+
+    def invoice_status(self, invoice_id: Hashable) -> InvoiceFulfillmentStatus:
+        """Return an invoice's status over its required lines, in constant time.
+
+        Raises:
+            UnknownInvoiceError: when no invoice with this id is held.
+        """
+        with self._lock:
+            counts = self._invoice_counts.get(invoice_id)
+            if counts is None:
+                raise UnknownInvoiceError(invoice_id)
+            return rules.invoice_status(counts)
+
+    def order_status(self, order_id: Hashable) -> OrderFulfillmentStatus:
+        """Return an order's status over its invoices' required lines, in constant time.
+
+        An order with no required line, or no invoice held, is ``not_applicable``.
+        """
+        with self._lock:
+            order = self._orders.get(order_id)
+            if order is None:
+                return OrderFulfillmentStatus.NOT_APPLICABLE
+            return rules.order_status(order.counts)
+
+    def remaining(self, order_id: Hashable) -> Mapping[Hashable, int]:
+        """Return what is still to ship for an order: line-item id to quantity.
+
+        Same rules as :meth:`FulfillmentRollup.remaining`; takes time proportional to the
+        order's line items.
+        """
+        with self._lock:
+            order = self._orders.get(order_id)
+            if order is None:
+                return {}
+            invoices = [self._invoices[iid] for iid in order.invoices]
+            return rules.remaining_of(invoices, self._fulfilled)
+
+    def apply(self, invoice: Invoice) -> Invoice:
+        """Return ``invoice`` with each line's ``fulfillment_status`` rolled up.
+
+        Same rules as :meth:`FulfillmentRollup.apply`.
+
+        Raises:
+            UnknownLineItemError: for a line item the tracker does not hold.
+        """
+        with self._lock:
+            return recount_invoice(invoice, self._fulfilled_unlocked)
+
+    def _fulfilled_unlocked(self, line_item_id: Hashable) -> int:
+        self._line(line_item_id)
+        return self._fulfilled.get(line_item_id, 0)
+
+    def snapshot(self) -> FulfillmentRollup:
+        """Return the rollup as it stands: a frozen value, equal to a full recompute."""
+        with self._lock:
+            return FulfillmentRollup(
+                invoices=dict(self._invoices),
+                fulfilled=dict(self._fulfilled),
+                fulfillment_ids=frozenset(self._counted),
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"Tracker(invoices={len(self._invoices)}, line_items={len(self._lines)}, "
+            f"fulfillments={len(self._fulfillments)}, counted={len(self._counted)})"
+        )
+
+
+def _lines_text(fulfillment: Fulfillment) -> str:
+    return ", ".join(
+        f"{line.quantity} x {line.invoice_line_item_id!r}" for line in fulfillment.lines
+    )
+
+
+Tracker.__module__ = "clickfunnels_orders.rollup"

@@ -1,0 +1,242 @@
+"""Fulfillment rollup: what is shipped, what remains, and every line, invoice and order status.
+
+Three ways to the same value, a :class:`FulfillmentRollup`:
+
+- :func:`compute` recomputes it from invoices and fulfillments (the oracle);
+- :func:`merge` combines rollups of disjoint shards of fulfillments (associative and
+  commutative, so any engine that can reduce can compute a workspace in parts);
+- :class:`Tracker` keeps it up to date one invoice or fulfillment at a time.
+
+The rules:
+
+- Only fulfillments in status ``fulfilled`` count; cancelled and restocked ones count as
+  nothing. Each fulfillment line counts toward its own invoice line item, whatever order
+  that belongs to.
+- A line item's status: ignored and complete stay as they are; otherwise nothing
+  fulfilled is ``unfulfilled``, some is ``partially_fulfilled``, its whole quantity is
+  ``fulfilled`` (the line-item machine's derived ``recount`` move).
+- A line item is *required* when it needs fulfillment, is not ignored, and its invoice is
+  paid or partially refunded. An invoice's status is over its required lines (none:
+  ``not_applicable``; else ``unfulfilled``, ``partial`` or ``complete``, where complete
+  lines count as fulfilled); an order's over the required lines of all its invoices (none:
+  ``not_applicable``; else ``unfulfilled``, ``partially_fulfilled`` or ``fulfilled``).
+- ``remaining(order_id)`` lists each required, not complete line with something left to
+  ship, and how much.
+
+``docs/rollup.md`` works through an example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Final
+
+from clickfunnels_orders._rollup_tracker import Tracker
+from clickfunnels_orders._rollup_value import FulfillmentRollup
+from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
+from clickfunnels_orders.errors import (
+    DuplicateIdError,
+    DuplicateLineItemError,
+    FulfillmentConflictError,
+    OverFulfilledLineError,
+    OverFulfillmentError,
+    UnknownLineItemError,
+)
+from clickfunnels_orders.statuses import FulfillmentStatus
+
+__all__ = ["FulfillmentRollup", "Tracker", "compute", "merge"]
+
+_FULFILLED: Final = FulfillmentStatus.FULFILLED
+
+
+def compute(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) -> FulfillmentRollup:
+    """Recompute the rollup of ``fulfillments`` over ``invoices``, from scratch.
+
+    A pure function, and the oracle the tracker and merge are held to. Only fulfillments
+    in status ``fulfilled`` count, and only their lines are checked; ineligible invoices,
+    ignored and complete lines do not stop a line from counting here (the tracker refuses
+    new fulfillments of them), they only make it not required.
+
+    Args:
+        invoices: the invoices, each id once, their line-item ids unique across them.
+        fulfillments: the fulfillments, each id once, in any status.
+
+    Returns:
+        The rollup: invoices, fulfilled quantity per line item, counted fulfillment ids.
+
+    Raises:
+        DuplicateIdError: for an invoice or fulfillment id given twice.
+        DuplicateLineItemError: for a line-item id held by two invoices.
+        UnknownLineItemError: a counted fulfillment's line names no known line item.
+        OverFulfillmentError: counted quantities exceed a line item's quantity; it names
+            the first fulfillment (in the order given) that goes over.
+    """
+    invoice_list = invoices if isinstance(invoices, list | tuple) else list(invoices)
+    fulfillment_list = (
+        fulfillments if isinstance(fulfillments, list | tuple) else list(fulfillments)
+    )
+    by_id = {invoice.id: invoice for invoice in invoice_list}
+    if len(by_id) != len(invoice_list):
+        raise _repeated("invoice", [invoice.id for invoice in invoice_list])
+    items = {item.id: item for invoice in invoice_list for item in invoice.line_items}
+    if len(items) != sum(len(invoice.line_items) for invoice in invoice_list):
+        raise _repeated_line_item(invoice_list)
+
+    # One pass over the fulfillment lines with plain dicts: this loop is the hot path.
+    fulfilled: dict[Hashable, int] = {}
+    get = fulfilled.get
+    counted: list[Hashable] = []
+    uncounted: list[Hashable] = []
+    for fulfillment in fulfillment_list:
+        if fulfillment.status is _FULFILLED:
+            counted.append(fulfillment.id)
+            for line in fulfillment.lines:
+                key = line.invoice_line_item_id
+                fulfilled[key] = get(key, 0) + line.quantity
+        else:
+            uncounted.append(fulfillment.id)
+    ids = frozenset(counted)
+    if len(ids) != len(counted) or (
+        uncounted and len(ids.union(uncounted)) != len(counted) + len(uncounted)
+    ):
+        raise _repeated("fulfillment", [fulfillment.id for fulfillment in fulfillment_list])
+
+    find = items.get
+    if any(
+        (item := find(key)) is None or total > item.quantity for key, total in fulfilled.items()
+    ):
+        raise _first_bad_line(items, fulfillment_list)
+
+    result = FulfillmentRollup(invoices=by_id, fulfilled=fulfilled, fulfillment_ids=ids)
+    result.__dict__["_items"] = items  # seed the lookup the queries would build
+    return result
+
+
+def merge(parts: Iterable[FulfillmentRollup]) -> FulfillmentRollup:
+    """Combine rollups of disjoint sets of fulfillments into the rollup of their union.
+
+    Each part holds the invoices its fulfillments need (more is fine); the result holds
+    the union of the parts' invoices. Merging is associative and commutative, and
+    ``merge([])`` is the empty rollup, so parts may be reduced in any grouping and order.
+
+    Args:
+        parts: the rollups to combine.
+
+    Raises:
+        FulfillmentConflictError: two parts hold different versions of one invoice, or
+            both counted the same fulfillment (its quantities would count twice). A
+            cancelled or restocked fulfillment leaves no trace in a rollup, so give each
+            fulfillment to one part only.
+        DuplicateLineItemError: two invoices of different parts hold the same line-item id.
+        OverFulfilledLineError: the parts together fulfill more of a line than its quantity.
+    """
+    part_list = list(parts)
+    if len(part_list) == 1:
+        return part_list[0]
+    invoices = _union_of_invoices(part_list)
+    counted: set[Hashable] = set()
+    fulfilled: dict[Hashable, int] = {}
+    get = fulfilled.get
+    for part in part_list:
+        twice = counted.intersection(part.fulfillment_ids)
+        if twice:
+            fid = next(iter(twice))
+            raise FulfillmentConflictError(
+                f"fulfillment {fid!r}",
+                "more than one part counted it",
+                "merge rollups of disjoint sets of fulfillments",
+                fulfillment_id=fid,
+            )
+        counted.update(part.fulfillment_ids)
+        for key, quantity in part.fulfilled.items():
+            fulfilled[key] = get(key, 0) + quantity
+    items = _line_items_of(invoices)
+    for key, total in fulfilled.items():
+        quantity = items[key].quantity
+        if total > quantity:
+            raise OverFulfilledLineError(
+                cause="merging these rollups", line_item_id=key, quantity=quantity, fulfilled=total
+            )
+    result = FulfillmentRollup(
+        invoices=invoices, fulfilled=fulfilled, fulfillment_ids=frozenset(counted)
+    )
+    result.__dict__["_items"] = items  # seed the lookup the queries would build
+    return result
+
+
+def _union_of_invoices(parts: Sequence[FulfillmentRollup]) -> dict[Hashable, Invoice]:
+    """Return every part's invoices by id, refusing two versions of one invoice."""
+    invoices: dict[Hashable, Invoice] = {}
+    for part in parts:
+        for invoice_id, invoice in part.invoices.items():
+            held = invoices.setdefault(invoice_id, invoice)
+            if held is not invoice and held != invoice:
+                raise FulfillmentConflictError(
+                    f"invoice {invoice_id!r}",
+                    "the parts hold different versions of it",
+                    "every part must hold the same version of each invoice it shares",
+                    invoice_id=invoice_id,
+                )
+    return invoices
+
+
+def _line_items_of(invoices: dict[Hashable, Invoice]) -> dict[Hashable, InvoiceLineItem]:
+    """Return the invoices' line items by id, refusing an id held by two invoices."""
+    items: dict[Hashable, InvoiceLineItem] = {}
+    for invoice in invoices.values():
+        for item in invoice.line_items:
+            held = items.setdefault(item.id, item)
+            if held is not item:
+                raise DuplicateLineItemError(item.id, (held.invoice_id, invoice.id))
+    return items
+
+
+# -- the slow paths, taken only to explain a refusal ------------------------------------------
+
+
+def _repeated(kind: str, ids: Sequence[Hashable]) -> DuplicateIdError:
+    seen: set[Hashable] = set()
+    for some_id in ids:
+        if some_id in seen:
+            return DuplicateIdError(kind, some_id)
+        seen.add(some_id)
+    msg = f"no repeated {kind} id"  # pragma: no cover  # only called after a count mismatch
+    raise AssertionError(msg)  # pragma: no cover
+
+
+def _repeated_line_item(invoices: Sequence[Invoice]) -> DuplicateLineItemError:
+    owner: dict[Hashable, Hashable] = {}
+    for invoice in invoices:
+        for item in invoice.line_items:
+            first = owner.setdefault(item.id, invoice.id)
+            if first != invoice.id:
+                return DuplicateLineItemError(item.id, (first, invoice.id))
+    msg = "no repeated line-item id"  # pragma: no cover  # only called after a count mismatch
+    raise AssertionError(msg)  # pragma: no cover
+
+
+def _first_bad_line(
+    items: dict[Hashable, InvoiceLineItem], fulfillments: Sequence[Fulfillment]
+) -> UnknownLineItemError | OverFulfillmentError:
+    """Replay the counted fulfillments in order and return the first refusal."""
+    totals: dict[Hashable, int] = {}
+    for fulfillment in fulfillments:
+        if fulfillment.status is not _FULFILLED:
+            continue
+        fid = fulfillment.id
+        for key, quantity in fulfillment.quantities().items():
+            item = items.get(key)
+            if item is None:
+                return UnknownLineItemError(key, fid)
+            already = totals.get(key, 0)
+            if already + quantity > item.quantity:
+                return OverFulfillmentError(
+                    fulfillment_id=fid,
+                    line_item_id=key,
+                    quantity=item.quantity,
+                    already=already,
+                    requested=quantity,
+                )
+            totals[key] = already + quantity
+    msg = "no refused fulfillment line"  # pragma: no cover  # only called after a refusal
+    raise AssertionError(msg)  # pragma: no cover
