@@ -87,7 +87,13 @@ class Lifecycle:
         return status
 
     def may(self, event: str) -> bool:
-        """Return whether ``event`` is allowed now (for some valid arguments)."""
+        """Return whether ``event`` is allowed now (for some valid arguments).
+
+        Like ``allowed_events``, it answers for the events a user fires: an internal
+        event (the rollup's ``recount``) is never "allowed" to a user.
+        """
+        if event not in self._lifecycle.user_events:
+            return False
         return any(route.admits(self) for route in self._lifecycle.routes_from(event, self._status))
 
     @property
