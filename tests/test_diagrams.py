@@ -1,0 +1,148 @@
+"""Mermaid diagrams generated from the machines (API.md section 8)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any, ClassVar
+
+import pytest
+from transitions import Machine
+
+from clickfunnels_orders import (
+    Fulfillment,
+    InvalidTypeError,
+    Invoice,
+    InvoiceLineItem,
+    Order,
+    OrdersError,
+    diagram,
+    machines,
+)
+
+CLASSES = pytest.mark.parametrize(
+    "cls", [Invoice, Order, InvoiceLineItem, Fulfillment], ids=lambda c: c.__name__
+)
+ARROW = re.compile(r"^\s+(\S+) --> (\S+): (\w+)(?: \[(.*)\])?$")
+
+
+def node(state: str) -> str:
+    """Return the Mermaid id a state is drawn under (Mermaid ids cannot hold hyphens)."""
+    return state.replace("-", "_")
+
+
+def machine_transitions(machine: Machine) -> set[tuple[str, str, str]]:
+    """Return every ``(source, dest, event)`` of the machine, read without indexing."""
+    return {
+        (node(t.source), node(str(t.dest)), name)
+        for name, event in machine.events.items()
+        for transitions in event.transitions.values()
+        for t in transitions
+    }
+
+
+def drawn_transitions(text: str) -> set[tuple[str, str, str]]:
+    """Return every labelled arrow of a Mermaid diagram as ``(source, dest, event)``."""
+    return {
+        (match[1], match[2], match[3])
+        for line in text.splitlines()
+        if (match := ARROW.match(line)) is not None
+    }
+
+
+@CLASSES
+def test_a_diagram_is_a_mermaid_state_diagram_v2(cls: Any) -> None:
+    """The output is Mermaid's ``stateDiagram-v2`` source."""
+    text = diagram(cls)
+    assert text.splitlines()[0] == "stateDiagram-v2"
+
+
+@CLASSES
+def test_every_transition_of_the_machine_appears_and_nothing_else(cls: Any) -> None:
+    """Each transition is one labelled arrow; the diagram draws no transition of its own."""
+    assert drawn_transitions(diagram(cls)) == machine_transitions(cls.machine)
+
+
+@CLASSES
+def test_the_initial_and_final_states_are_drawn(cls: Any) -> None:
+    """``[*]`` leads into the initial state and out of every final one."""
+    lines = diagram(cls).splitlines()
+    assert f"    [*] --> {node(cls.machine.initial)}" in lines
+    finals = [name for name, state in cls.machine.states.items() if state.final]
+    assert finals
+    for name in finals:
+        assert f"    {node(name)} --> [*]" in lines
+
+
+@CLASSES
+def test_hyphenated_states_keep_their_api_spelling_as_labels(cls: Any) -> None:
+    """A state such as ``past-due`` is drawn as ``past_due`` labelled with the API's string."""
+    lines = diagram(cls).splitlines()
+    for name in cls.machine.states:
+        if "-" in name:
+            assert f'    state "{name}" as {node(name)}' in lines
+
+
+def test_conditions_are_shown_on_the_arrows() -> None:
+    """Guarded transitions show their conditions, ``!`` marking an ``unless``."""
+    lines = diagram(Invoice).splitlines()
+    assert "    unpaid --> paid: pay [settles]" in lines
+    assert "    unpaid --> partially_paid: pay [!settles]" in lines
+    assert "    unpaid --> paid: set_status [is_external, targets_dest]" in lines
+    assert "    draft --> unpaid: issue" in lines
+
+
+def test_the_diagram_follows_whatever_machine_the_class_holds() -> None:
+    """The diagram is read from ``cls.machine``, not from a table kept elsewhere."""
+
+    class Light(enum.StrEnum):
+        OFF = "off"
+        ON = "on"
+        BROKEN = "broken-down"
+
+    compiled = machines._build(
+        "Light",
+        states=[s.value for s in Light],
+        finals=[Light.BROKEN],
+        initial=Light.OFF,
+        transitions=[
+            {"trigger": "switch_on", "source": Light.OFF, "dest": Light.ON},
+            {"trigger": "switch_off", "source": Light.ON, "dest": Light.OFF},
+            {"trigger": "break_down", "source": [Light.OFF, Light.ON], "dest": Light.BROKEN},
+        ],
+        guards=[],
+        status_enum=Light,
+        required_events=[],
+    )
+
+    class Lamp:
+        machine: ClassVar[Machine] = compiled.machine
+
+    text = diagram(Lamp)
+    assert drawn_transitions(text) == {
+        ("off", "on", "switch_on"),
+        ("on", "off", "switch_off"),
+        ("off", "broken_down", "break_down"),
+        ("on", "broken_down", "break_down"),
+    }
+    assert '    state "broken-down" as broken_down' in text.splitlines()
+
+
+def test_drawing_a_diagram_leaves_the_machine_as_it_was() -> None:
+    """Reading the transitions for a diagram adds nothing to the shared machine."""
+    before = machine_transitions(Order.machine)
+    sources = {name: set(event.transitions) for name, event in Order.machine.events.items()}
+    diagram(Order)
+    assert machine_transitions(Order.machine) == before
+    assert {name: set(event.transitions) for name, event in Order.machine.events.items()} == (
+        sources
+    )
+
+
+@pytest.mark.parametrize("thing", [object, int, Invoice.machine])
+def test_a_diagram_of_something_without_a_machine_is_refused(thing: Any) -> None:
+    """Only classes with a ``machine`` can be drawn: anything else is a TypeError."""
+    with pytest.raises(InvalidTypeError) as caught:
+        diagram(thing)
+    assert isinstance(caught.value, TypeError)
+    assert isinstance(caught.value, OrdersError)
