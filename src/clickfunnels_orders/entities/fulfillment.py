@@ -103,3 +103,32 @@ class Fulfillment(Lifecycle):
     def restock(self, *, at: dt.datetime) -> Self:
         """Return the fulfillment's items to stock: its quantities no longer count. Final."""
         return self._fire("restock", at)
+
+    # -- ClickFunnels payloads (the edge: clickfunnels_orders.payloads) --------------------
+
+    @classmethod
+    def from_api(cls, payload: Mapping[str, Any]) -> Fulfillment:
+        """Read a fulfillment as the ClickFunnels API returns it; unused fields go to ``extra``.
+
+        Raises:
+            PayloadError: for a malformed payload, naming the offending field's path.
+        """
+        from clickfunnels_orders.payloads import fulfillment_from_api  # noqa: PLC0415  because payloads sit at the edge and import the core
+
+        return fulfillment_from_api(payload)
+
+    def to_api(self) -> dict[str, Any]:
+        """Write the fulfillment as the ClickFunnels API would send it, ``extra`` included."""
+        from clickfunnels_orders.payloads import fulfillment_to_api  # noqa: PLC0415  because payloads sit at the edge and import the core
+
+        return fulfillment_to_api(self)
+
+    def to_create_request(self, **options: Any) -> dict[str, Any]:
+        """Build the body of a create-fulfillment request for this fulfillment's lines.
+
+        Request keys carried in ``extra`` (contact, tracking, location) are included;
+        ``options`` (``notify_customer=True``, ...) add to or override them.
+        """
+        from clickfunnels_orders.payloads import fulfillment_to_create_request  # noqa: PLC0415  because payloads sit at the edge and import the core
+
+        return fulfillment_to_create_request(self, **options)

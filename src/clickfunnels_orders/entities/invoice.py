@@ -417,6 +417,25 @@ class Invoice(Lifecycle):
 
         return advance(self, now, rules if rules is not None else TimeRules())
 
+    # -- ClickFunnels payloads (the edge: clickfunnels_orders.payloads) --------------------
+
+    @classmethod
+    def from_api(cls, payload: Mapping[str, Any]) -> Invoice:
+        """Read an ``Orders::Invoice`` as the API returns it; unused fields go to ``extra``.
+
+        Raises:
+            PayloadError: for a malformed payload, naming the offending field's path.
+        """
+        from clickfunnels_orders.payloads import invoice_from_api  # noqa: PLC0415  because payloads sit at the edge and import the core
+
+        return invoice_from_api(payload)
+
+    def to_api(self) -> dict[str, Any]:
+        """Write the invoice as the ClickFunnels API would send it, ``extra`` included."""
+        from clickfunnels_orders.payloads import invoice_to_api  # noqa: PLC0415  because payloads sit at the edge and import the core
+
+        return invoice_to_api(self)
+
 
 def to_money_arg(amount: object, event: str) -> Decimal:
     """Return an event's ``amount`` argument as a positive ``Decimal``.

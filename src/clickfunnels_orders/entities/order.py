@@ -307,3 +307,22 @@ class Order(Lifecycle):
         lines = list(self.line_items)
         lines[positions[0]] = line_item
         return attrs.evolve(self, line_items=tuple(lines))
+
+    # -- ClickFunnels payloads (the edge: clickfunnels_orders.payloads) --------------------
+
+    @classmethod
+    def from_api(cls, payload: Mapping[str, Any]) -> Order:
+        """Read an order as the ClickFunnels API returns it; unused fields go to ``extra``.
+
+        Raises:
+            PayloadError: for a malformed payload, naming the offending field's path.
+        """
+        from clickfunnels_orders.payloads import order_from_api  # noqa: PLC0415  because payloads sit at the edge and import the core
+
+        return order_from_api(payload)
+
+    def to_api(self) -> dict[str, Any]:
+        """Write the order as the ClickFunnels API would send it, ``extra`` included."""
+        from clickfunnels_orders.payloads import order_to_api  # noqa: PLC0415  because payloads sit at the edge and import the core
+
+        return order_to_api(self)
