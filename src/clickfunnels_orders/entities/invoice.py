@@ -402,6 +402,9 @@ class Invoice(Lifecycle):
         """
         target = to_status(InvoiceStatus, status, "status")
         routes = self._routes("set_status")
+        # ``at`` is checked even for the current status: an out-of-order or naive moment
+        # is refused for every event, including one that changes nothing.
+        moment = self._check_at("set_status", at)
         if target is self.status:
             return self
         changes: dict[str, Any] = {}
@@ -409,7 +412,7 @@ class Invoice(Lifecycle):
             changes = {"paid_at": at, "amount_paid": self.total_amount}
         elif target is InvoiceStatus.REFUNDED:
             changes = {"amount_refunded": self.amount_paid}
-        return self._move(routes, self._check_at("set_status", at), {"status": target}, changes)
+        return self._move(routes, moment, {"status": target}, changes)
 
     def advance(self, now: dt.datetime, rules: TimeRules | None = None) -> Self:
         """Apply the time rules up to ``now``: past due, then abandoned. See :mod:`timing`."""

@@ -255,12 +255,15 @@ class Order(Lifecycle):
         """
         target = to_status(ServiceStatus, status, "status")
         routes = self._routes("set_status")
+        # ``at`` is checked even for the current status: an out-of-order or naive moment
+        # is refused for every event, including one that changes nothing.
+        moment = self._check_at("set_status", at)
         if target is self.service_status:
             return self
         changes: dict[str, Any] = {}
         if target is ServiceStatus.CANCELED:
             changes = {"canceled_at": at, "churned_at": at, "cancel_reason": "other"}
-        return self._move(routes, self._check_at("set_status", at), {"status": target}, changes)
+        return self._move(routes, moment, {"status": target}, changes)
 
     # -- cross-entity rules ----------------------------------------------------------------
 
