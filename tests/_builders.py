@@ -388,7 +388,9 @@ def walked_invoices(draw: st.DrawFn, *, processor: PaymentProcessor | None = Non
     return current
 
 
-def fire_drawn(draw: st.DrawFn, current: Invoice, event: str, moment: dt.datetime) -> Invoice:
+def fire_drawn(
+    draw: Callable[..., Any], current: Invoice, event: str, moment: dt.datetime
+) -> Invoice:
     """Fire an allowed invoice ``event`` with drawn arguments."""
     if event == "pay":
         due = current.due_amount

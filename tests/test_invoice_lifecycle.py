@@ -580,3 +580,12 @@ def test_invalid_transition_error_carries_event_state_and_allowed() -> None:
     assert set(error.allowed) == {"issue", "abandon", "void"}
     for word in ("pay", "draft", "issue", "abandon", "void"):
         assert word in str(error)
+
+
+def test_setting_the_current_status_still_checks_the_moment() -> None:
+    """A no-op ``set_status`` is still an event call: an earlier or naive ``at`` is refused."""
+    start = unpaid(EXTERNAL).set_status("paid", at=at(10))
+    with pytest.raises(InvalidValueError, match="at"):
+        start.set_status("paid", at=at(9))
+    with pytest.raises(InvalidValueError, match="timezone-aware"):
+        start.set_status("paid", at=dt.datetime(2025, 6, 1))  # noqa: DTZ001  because a naive moment is the input under test

@@ -304,6 +304,14 @@ def test_setting_the_current_external_status_returns_the_order_unchanged(
     assert start.set_status(status, at=at(1)) == start
 
 
+def test_setting_the_current_external_status_still_checks_the_moment() -> None:
+    """A no-op ``set_status`` is refused when dated before the order's last change."""
+    active = order(EXTERNAL, SUBSCRIPTION).set_status("active", at=at(10))
+    with pytest.raises(InvalidValueError, match="at"):
+        active.set_status("active", at=at(9))
+    assert active.set_status("active", at=at(10)) == active
+
+
 @pytest.mark.parametrize(
     ("order_type", "dest"),
     [
