@@ -192,8 +192,10 @@ _NO_ARGS: Final[tuple[dict[str, Any], ...]] = ({},)
 
 def _argument_sets(entity: object, event: str) -> tuple[dict[str, Any], ...]:
     if event == "set_status":
+        # The current status is left out: setting it is a no-op, not a move.
         statuses: Iterable[str] = InvoiceStatus if isinstance(entity, Invoice) else ServiceStatus
-        return tuple({"status": status} for status in statuses)
+        current = getattr(entity, "status", None) or getattr(entity, "service_status", None)
+        return tuple({"status": status} for status in statuses if status != current)
     if event == "cancel" and isinstance(entity, Order):
         return ({"reason": "other"},)
     return _NO_ARGS
