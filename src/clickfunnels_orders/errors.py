@@ -27,6 +27,7 @@ __all__ = [
     "OverFulfilledLineError",
     "OverFulfillmentError",
     "PayloadError",
+    "SignatureError",
     "UnknownInvoiceError",
     "UnknownLineItemError",
 ]
@@ -387,3 +388,15 @@ class OverFulfilledLineError(OverFulfillmentError):
             "quantity"
         )
         self.args = (message,)
+
+
+class SignatureError(OrdersError, ValueError):
+    """A webhook request whose signature does not verify: missing, wrong, or too old.
+
+    Attributes:
+        reason: what was wrong (``signature does not match``, ``timestamp too old``, ...).
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"webhook signature refused: {reason}")

@@ -775,7 +775,7 @@ def _read(payload: object, wire_cls: type, prefix: str) -> tuple[Mapping[str, An
     return raw, _structure(raw, wire_cls, prefix)
 
 
-def order_from_api(payload: Mapping[str, Any], *, path: str = "") -> Order:
+def order_from_api(payload: object, *, path: str = "") -> Order:
     """Read an order as the API returns it (``GET /orders/{id}``, webhooks' ``data``).
 
     Args:
@@ -794,7 +794,7 @@ def order_from_api(payload: Mapping[str, Any], *, path: str = "") -> Order:
     return order
 
 
-def invoice_from_api(payload: Mapping[str, Any], *, path: str = "") -> Invoice:
+def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
     """Read an ``Orders::Invoice`` as the API returns it, embedded order and all.
 
     ``amount_paid`` is ``total_amount - due_amount`` when ``due_amount`` is present, else
@@ -829,7 +829,7 @@ def invoice_from_api(payload: Mapping[str, Any], *, path: str = "") -> Invoice:
     return invoice
 
 
-def fulfillment_from_api(payload: Mapping[str, Any], *, path: str = "") -> Fulfillment:
+def fulfillment_from_api(payload: object, *, path: str = "") -> Fulfillment:
     """Read a fulfillment as the API returns it (lines: ``included_invoices_line_items``).
 
     Raises:

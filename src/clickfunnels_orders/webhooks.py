@@ -1,0 +1,392 @@
+"""ClickFunnels webhooks: envelopes, event types and signatures.
+
+:func:`parse_webhook` reads a delivery in any of the three envelope shapes ClickFunnels
+uses (DOMAIN.md, "Webhooks"):
+
+(a) ``event_id, event_type, subject_id, subject_type, created_at, data, page_id, funnel_id``;
+(b) the same with ``page`` / ``funnel`` objects, ``api_version`` and ``workspace_id``;
+(c) the stored event resource: ``id, uuid, event_type_id, subject_id, subject_type, data,
+    api_version, created_at, page, funnel``.
+
+The event id is ``event_id``, else ``uuid``; the event type is ``event_type``, else
+``event_type_id``. The ``data`` of an ``Order``, ``Orders::Invoice`` or ``Fulfillment``
+subject is read into the entity; any other subject's ``data`` is kept as it came. Unknown
+event types are accepted: the set is open, and new types are data, not errors.
+
+:func:`verify_signature` checks the ``X-Webhook-ClickFunnels-Signature`` header: the hex
+HMAC-SHA256, with the endpoint's secret, of ``"{timestamp}.{raw body}"``, where the
+timestamp (unix seconds) is the ``X-Webhook-ClickFunnels-Timestamp`` header. The clock is
+an argument, as everywhere in this library. :func:`sign_webhook` produces those headers,
+for test doubles of ClickFunnels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import json
+from collections.abc import Hashable, Mapping
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+import attrs
+
+from clickfunnels_orders._values import to_moment
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order
+from clickfunnels_orders.errors import PayloadError, SignatureError
+from clickfunnels_orders.payloads import (
+    fulfillment_from_api,
+    invoice_from_api,
+    order_from_api,
+    parse_moment,
+)
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "SIGNATURE_HEADER",
+    "SUBJECT_TYPES",
+    "TIMESTAMP_HEADER",
+    "WebhookEvent",
+    "WebhookEventType",
+    "parse_webhook",
+    "sign_webhook",
+    "verify_signature",
+]
+
+#: The header holding the hex HMAC-SHA256 signature.
+SIGNATURE_HEADER: Final = "X-Webhook-ClickFunnels-Signature"
+#: The header holding the signing moment, in unix seconds.
+TIMESTAMP_HEADER: Final = "X-Webhook-ClickFunnels-Timestamp"
+#: How far the signing moment may be from ``now`` (either way) for a delivery to verify.
+DEFAULT_TOLERANCE: Final = dt.timedelta(seconds=600)
+
+
+class WebhookEventType(enum.StrEnum):
+    """The webhook event types of this domain, spelled exactly as ClickFunnels does.
+
+    The separators are mixed (``one-time-order`` but ``one_time_order``) because the API's
+    are. The set is open: :class:`WebhookEvent` holds any type as a plain string, and a
+    member compares equal to its string.
+    """
+
+    ORDER_CREATED = "order.created"
+    ORDER_UPDATED = "order.updated"
+    ORDER_DELETED = "order.deleted"
+    ORDER_COMPLETED = "order.completed"
+    ONE_TIME_ORDER_COMPLETED = "one-time-order.completed"
+    ONE_TIME_ORDER_REFUNDED = "one_time_order.refunded"
+    ONE_TIME_ORDER_INVOICE_PAID = "one-time-order.invoice.paid"
+    SUBSCRIPTION_ACTIVATED = "subscription.activated"
+    SUBSCRIPTION_CANCELED = "subscription.canceled"
+    SUBSCRIPTION_REACTIVATED = "subscription.reactivated"
+    SUBSCRIPTION_UPGRADED = "subscription.upgraded"
+    SUBSCRIPTION_DOWNGRADED = "subscription.downgraded"
+    SUBSCRIPTION_CHURNED = "subscription.churned"
+    SUBSCRIPTION_COMPLETED = "subscription.completed"
+    SUBSCRIPTION_MODIFIED = "subscription.modified"
+    SUBSCRIPTION_FIRST_PAYMENT_RECEIVED = "subscription.first_payment_received"
+    SUBSCRIPTION_LINE_ITEMS_CHANGED = "subscription.line_items.changed"
+    SUBSCRIPTION_INVOICE_PAID = "subscription.invoice.paid"
+    SUBSCRIPTION_INVOICE_PAID_OLD = "subscription/invoice.paid"
+    INVOICE_CREATED = "orders/invoice.created"
+    INVOICE_UPDATED = "orders/invoice.updated"
+    INVOICE_PAID = "orders/invoice.paid"
+    INVOICE_PAST_DUE = "orders/invoice.past_due"
+    INVOICE_ABANDONED = "orders/invoice.abandoned"
+    INVOICE_VOIDED = "orders/invoice.voided"
+    INVOICE_REFUNDED = "orders/invoice.refunded"
+    INVOICE_FULFILLED = "orders/invoice.fulfilled"
+    TRANSACTION_CREATED = "orders/transaction.created"
+    TRANSACTION_UPDATED = "orders/transaction.updated"
+    RENEWAL_INVOICE_PAYMENT_DECLINED = "renewal-invoice-payment-declined"
+    FULFILLMENT_CREATED = "fulfillment.created"
+    FULFILLMENT_UPDATED = "fulfillment.updated"
+    RESTOCK_CREATED = "orders/invoices/restock.created"
+
+
+#: The subject types whose ``data`` is read into an entity, and the entity classes.
+SUBJECT_TYPES: Final[Mapping[str, type[Order | Invoice | Fulfillment]]] = {
+    "Order": Order,
+    "Orders::Invoice": Invoice,
+    "Fulfillment": Fulfillment,
+}
+_READERS: Final = {
+    "Order": order_from_api,
+    "Orders::Invoice": invoice_from_api,
+    "Fulfillment": fulfillment_from_api,
+}
+
+
+@attrs.frozen
+class WebhookEvent:
+    """One webhook delivery, read from its envelope.
+
+    Attributes:
+        event_id: ``event_id``, else ``uuid``: the key to de-duplicate deliveries on.
+        event_type: ``event_type``, else ``event_type_id`` (``orders/invoice.paid``); any
+            string, known or not (compare with :class:`WebhookEventType` members freely).
+        subject_type: ``Order``, ``Orders::Invoice``, ``Fulfillment``, ``Contact``, ...
+            (``None`` when the envelope has none).
+        subject_id: the subject's id (``None`` when the envelope has none).
+        created_at: when ClickFunnels created the event (``None`` when absent).
+        data: an :class:`Order`, :class:`Invoice` or :class:`Fulfillment` for those
+            subject types; for any other subject, the ``data`` object as it came.
+        updated_at: the ``updated_at`` of ``data``, when it has a readable one: the
+            version of the subject the event carries.
+        envelope: the whole envelope as it came (decoded), for anything else it holds.
+    """
+
+    event_id: str | int
+    event_type: str
+    subject_type: str | None
+    subject_id: Hashable | None
+    created_at: dt.datetime | None
+    data: Order | Invoice | Fulfillment | Any
+    updated_at: dt.datetime | None = None
+    envelope: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+    @property
+    def is_known_type(self) -> bool:
+        """Whether the event type is one this library names in :class:`WebhookEventType`."""
+        return self.event_type in _KNOWN_TYPES
+
+    @property
+    def entity(self) -> Order | Invoice | Fulfillment | None:
+        """The order, invoice or fulfillment the event carries, or ``None``."""
+        data = self.data
+        return data if isinstance(data, Order | Invoice | Fulfillment) else None
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        """The moment the carried version stands for: ``updated_at``, else ``created_at``."""
+        return self.updated_at if self.updated_at is not None else self.created_at
+
+
+_KNOWN_TYPES: Final = frozenset(member.value for member in WebhookEventType)
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _decode(body: bytes | bytearray | memoryview | str) -> object:
+    if not isinstance(body, str):
+        try:
+            body = bytes(body).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PayloadError("", f"the body is not UTF-8 ({exc.reason})") from None
+    try:
+        # parse_float=Decimal: a JSON number is read exactly, never through a float.
+        return json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise PayloadError("", "the body is nested too deeply") from None
+    except ValueError as exc:
+        raise PayloadError("", f"the body is not JSON ({exc})") from None
+
+
+def _first(envelope: Mapping[str, Any], *keys: str) -> tuple[str, Any]:
+    """Return the first of ``keys`` with a non-null value (or the first key and None)."""
+    for key in keys:
+        value = envelope.get(key)
+        if value is not None:
+            return key, value
+    return keys[0], None
+
+
+def _text(envelope: Mapping[str, Any], *keys: str) -> str:
+    key, value = _first(envelope, *keys)
+    if not isinstance(value, str) or not value:
+        wanted = " or ".join(keys)
+        found = "missing" if value is None else f"got {value!r} ({type(value).__name__})"
+        raise PayloadError(key, f"{found}, expected a non-empty string in {wanted}", value=value)
+    return value
+
+
+def _event_id(envelope: Mapping[str, Any]) -> str | int:
+    key, value = _first(envelope, "event_id", "uuid")
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        found = "missing" if value is None else f"got {value!r} ({type(value).__name__})"
+        raise PayloadError(key, f"{found}, expected an event id in event_id or uuid", value=value)
+    return value
+
+
+def _optional_text(envelope: Mapping[str, Any], key: str) -> str | None:
+    value = envelope.get(key)
+    if value is not None and not isinstance(value, str):
+        raise PayloadError(key, f"got {value!r}, expected a string or null", value=value)
+    return value
+
+
+def _subject_id(envelope: Mapping[str, Any]) -> Hashable | None:
+    value = envelope.get("subject_id")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | str)):
+        raise PayloadError("subject_id", f"got {value!r}, expected an id (an int)", value=value)
+    return value
+
+
+def _moment(envelope: Mapping[str, Any], key: str) -> dt.datetime | None:
+    value = envelope.get(key)
+    if value is None:
+        return None
+    try:
+        return parse_moment(value)
+    except ValueError as exc:
+        raise PayloadError(key, str(exc), value=value) from None
+
+
+def _updated_at(data: object) -> dt.datetime | None:
+    """The ``updated_at`` of ``data`` if it has a readable one (the model does not need it)."""
+    if isinstance(data, Order | Invoice | Fulfillment):
+        data = data.extra
+    if not isinstance(data, Mapping):
+        return None
+    value = data.get("updated_at")
+    if value is None:
+        return None
+    try:
+        return parse_moment(value)
+    except ValueError:
+        return None
+
+
+def parse_webhook(body: bytes | bytearray | memoryview | str | Mapping[str, Any]) -> WebhookEvent:
+    """Read a webhook delivery, in any of the three envelope shapes.
+
+    Args:
+        body: the raw request body (``bytes`` or ``str``, decoded as JSON with exact
+            decimals) or an already decoded mapping.
+
+    Returns:
+        The :class:`WebhookEvent`, with typed ``data`` for orders, invoices and
+        fulfillments.
+
+    Raises:
+        PayloadError: for a body that is not a JSON object, an envelope without an event
+            id or type, or ``data`` that does not read (its path starts with ``data``).
+    """
+    envelope = body if isinstance(body, Mapping) else _decode(body)
+    if not isinstance(envelope, Mapping):
+        raise PayloadError(
+            "", f"got {type(envelope).__name__}, expected a JSON object (the envelope)"
+        )
+    event_id = _event_id(envelope)
+    event_type = _text(envelope, "event_type", "event_type_id")
+    subject_type = _optional_text(envelope, "subject_type")
+    subject_id = _subject_id(envelope)
+    created_at = _moment(envelope, "created_at")
+    raw_data = envelope.get("data")
+    reader = _READERS.get(subject_type) if subject_type is not None else None
+    # A typed subject's data is checked by its reader, which says where it is wrong.
+    data: Any = raw_data if reader is None else reader(raw_data, path="data")
+    return WebhookEvent(
+        event_id=event_id,
+        event_type=event_type,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        created_at=created_at,
+        data=data,
+        updated_at=_updated_at(data),
+        envelope=envelope,
+    )
+
+
+# -- signatures ---------------------------------------------------------------------------
+
+
+def _bytes(value: bytes | bytearray | memoryview | str) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def _signature(body: bytes, secret: bytes, timestamp: str) -> str:
+    return hmac.new(secret, timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def sign_webhook(
+    body: bytes | bytearray | memoryview | str,
+    *,
+    secret: bytes | str,
+    at: dt.datetime,
+) -> dict[str, str]:
+    """Return the signature headers ClickFunnels would send with ``body`` at ``at``.
+
+    For test doubles of ClickFunnels; :func:`verify_signature` accepts what this returns.
+    """
+    moment = to_moment(at, "at")
+    timestamp = str(int(moment.timestamp()))
+    return {
+        SIGNATURE_HEADER: _signature(_bytes(body), _bytes(secret), timestamp),
+        TIMESTAMP_HEADER: timestamp,
+    }
+
+
+def verify_signature(
+    body: bytes | bytearray | memoryview | str,
+    *,
+    secret: bytes | str,
+    now: dt.datetime,
+    headers: Mapping[str, str] | None = None,
+    signature: str | None = None,
+    timestamp: str | int | None = None,
+    tolerance: dt.timedelta = DEFAULT_TOLERANCE,
+) -> Literal[True]:
+    """Check that a delivery comes from ClickFunnels and is recent.
+
+    Verify *before* parsing, on the raw body exactly as received.
+
+    Args:
+        body: the raw request body.
+        secret: the endpoint's signing secret.
+        now: the current moment (an aware ``datetime``); the library never reads a clock.
+        headers: the request headers (looked up case-insensitively), or give
+        signature: the ``X-Webhook-ClickFunnels-Signature`` value and
+        timestamp: the ``X-Webhook-ClickFunnels-Timestamp`` value (unix seconds).
+        tolerance: how far the timestamp may be from ``now``, either way (600 s).
+
+    Returns:
+        ``True``; every failure raises instead, so a forgotten check cannot pass silently.
+
+    Raises:
+        SignatureError: the signature or timestamp is missing or malformed, the signature
+            does not match (compared in constant time), or the timestamp is further than
+            ``tolerance`` from ``now``.
+    """
+    moment = to_moment(now, "now")
+    if headers is not None:
+        signature = signature if signature is not None else _header(headers, SIGNATURE_HEADER)
+        if timestamp is None:
+            timestamp = _header(headers, TIMESTAMP_HEADER)
+    if not signature:
+        raise SignatureError(f"the {SIGNATURE_HEADER} header is missing")
+    if timestamp is None or timestamp == "":
+        raise SignatureError(f"the {TIMESTAMP_HEADER} header is missing")
+    stamp = str(timestamp).strip()
+    if not stamp.isdigit():
+        raise SignatureError(f"the timestamp {stamp!r} is not a unix time in seconds")
+    expected = _signature(_bytes(body), _bytes(secret), stamp)
+    given = signature.strip().lower().removeprefix("sha256=")
+    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
+        raise SignatureError("the signature does not match the body and timestamp")
+    try:
+        signed_at = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
+    except (OverflowError, ValueError, OSError):
+        raise SignatureError(f"the timestamp {stamp!r} is out of range") from None
+    drift = abs(moment - signed_at)
+    if drift > tolerance:
+        raise SignatureError(
+            f"the timestamp is {int(drift.total_seconds())} s from now, "
+            f"more than the {int(tolerance.total_seconds())} s tolerated"
+        )
+    return True
