@@ -8,6 +8,7 @@ rollup is in :mod:`clickfunnels_orders.rollup`, the Hypothesis strategies in
 
 from importlib.metadata import PackageNotFoundError, version
 
+from clickfunnels_orders.access import access_by_contact, variants_with_access
 from clickfunnels_orders.diagrams import diagram
 from clickfunnels_orders.entities import (
     Change,
@@ -34,9 +35,12 @@ from clickfunnels_orders.errors import (
     OverFulfilledLineError,
     OverFulfillmentError,
     PayloadError,
+    SignatureError,
     UnknownInvoiceError,
     UnknownLineItemError,
 )
+from clickfunnels_orders.events import DomainEvent, domain_events, event_types, new_events
+from clickfunnels_orders.replica import ApplyOutcome, ApplyResult, Replica
 from clickfunnels_orders.statuses import (
     BillingStatus,
     FulfillmentStatus,
@@ -49,6 +53,13 @@ from clickfunnels_orders.statuses import (
     ServiceStatus,
 )
 from clickfunnels_orders.timing import TimeRules, renewal_date, renewal_dates
+from clickfunnels_orders.webhooks import (
+    WebhookEvent,
+    WebhookEventType,
+    parse_webhook,
+    sign_webhook,
+    verify_signature,
+)
 
 try:
     __version__ = version("clickfunnels-orders")
@@ -57,9 +68,12 @@ except PackageNotFoundError:  # pragma: no cover  # running from a source tree
 
 __all__ = [
     "AmountError",
+    "ApplyOutcome",
+    "ApplyResult",
     "BillingStatus",
     "CancelReasonError",
     "Change",
+    "DomainEvent",
     "DuplicateIdError",
     "DuplicateLineItemError",
     "ForeignInvoiceError",
@@ -86,12 +100,24 @@ __all__ = [
     "OverFulfillmentError",
     "PayloadError",
     "PaymentProcessor",
+    "Replica",
     "ServiceStatus",
+    "SignatureError",
     "TimeRules",
     "UnknownInvoiceError",
     "UnknownLineItemError",
+    "WebhookEvent",
+    "WebhookEventType",
     "__version__",
+    "access_by_contact",
     "diagram",
+    "domain_events",
+    "event_types",
+    "new_events",
+    "parse_webhook",
     "renewal_date",
     "renewal_dates",
+    "sign_webhook",
+    "variants_with_access",
+    "verify_signature",
 ]
