@@ -1,4 +1,4 @@
-"""Mermaid diagrams generated from the machines (API.md section 8)."""
+"""Mermaid diagrams generated from the machines, and notebook HTML (API.md section 8)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 import pytest
 from transitions import Machine
 
+from _builders import I, fulfillment, invoice, invoice_line, order, order_line
 from clickfunnels_orders import (
     Fulfillment,
+    FulfillmentLine,
     InvalidTypeError,
     Invoice,
     InvoiceLineItem,
@@ -146,3 +148,40 @@ def test_a_diagram_of_something_without_a_machine_is_refused(thing: Any) -> None
         diagram(thing)
     assert isinstance(caught.value, TypeError)
     assert isinstance(caught.value, OrdersError)
+
+
+# -- notebooks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entity",
+    [
+        order(),
+        order_line(),
+        invoice(I.UNPAID),
+        invoice_line(),
+        fulfillment(),
+        FulfillmentLine(invoice_line_item_id=1, quantity=2),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_every_entity_renders_as_html_in_a_notebook(entity: Any) -> None:
+    """``_repr_html_`` gives an HTML summary naming the entity's class."""
+    html = entity._repr_html_()
+    assert html.startswith("<")
+    assert type(entity).__name__ in html
+
+
+def test_entity_html_shows_the_status_and_allowed_events() -> None:
+    """An invoice's HTML shows its status and what may be fired next."""
+    html = invoice(I.UNPAID)._repr_html_()
+    assert "unpaid" in html
+    for event in ("pay", "mark_past_due", "abandon", "void"):
+        assert event in html
+
+
+def test_entity_html_escapes_its_values() -> None:
+    """Values are escaped, so an id cannot inject markup into a notebook."""
+    html = order(order_id="<script>x</script>")._repr_html_()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html

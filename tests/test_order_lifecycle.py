@@ -221,6 +221,13 @@ def test_cancel_at_period_end_sets_churned_at_to_the_effective_moment() -> None:
     assert canceled.churned_at == at(days=30)
 
 
+def test_cancel_refuses_a_naive_effective_moment() -> None:
+    """``effective_at`` is a moment like any other: it must be timezone-aware."""
+    naive = at(0).replace(tzinfo=None)
+    with pytest.raises(InvalidValueError, match="effective_at"):
+        order(PAI, SUBSCRIPTION, S.ACTIVE).cancel(at=at(1), effective_at=naive)
+
+
 def test_cancel_defaults_to_the_reason_other() -> None:
     """Without a reason, an order is canceled for ``other``, which every processor accepts."""
     for processor in PaymentProcessor:
