@@ -7,7 +7,7 @@ import re
 from typing import Any, ClassVar
 
 import pytest
-from transitions import Machine
+from transitions.core import Machine
 
 from _builders import I, fulfillment, invoice, invoice_line, order, order_line
 from clickfunnels_orders import (

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 import pytest
-from transitions import Machine
+from transitions.core import Machine
 
 from _builders import (
     EXTERNAL,
