@@ -6,7 +6,8 @@ rollup is in :mod:`clickfunnels_orders.rollup`, the Hypothesis strategies in
 :mod:`clickfunnels_orders.testing`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from clickfunnels_orders.access import access_by_contact, variants_with_access
 from clickfunnels_orders.diagrams import diagram
@@ -62,8 +63,8 @@ from clickfunnels_orders.webhooks import (
 )
 
 try:
-    __version__ = version("clickfunnels-orders")
-except PackageNotFoundError:  # pragma: no cover  # running from a source tree
+    __version__ = _version("clickfunnels-orders")
+except _PackageNotFoundError:  # pragma: no cover  # running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [

@@ -24,6 +24,9 @@ __all__ = ["INTERVALS", "TimeRules", "advance", "renewal_date", "renewal_dates"]
 InvoiceT = TypeVar("InvoiceT", bound="Invoice")
 
 
+_REFERENCE = dt.datetime(2001, 1, 31, tzinfo=dt.UTC)
+
+
 def _check_past_due_after(_instance: object, _attribute: object, value: object) -> None:
     if not isinstance(value, dt.timedelta):
         raise InvalidTypeError("past_due_after", value, "a datetime.timedelta")
@@ -39,6 +42,9 @@ def _check_grace_period(_instance: object, _attribute: object, value: object) ->
         raise InvalidTypeError(
             "grace_period", value, "a datetime.timedelta or a dateutil relativedelta"
         )
+    elif _REFERENCE + value < _REFERENCE:
+        # A relativedelta has no sign of its own; one that moves a date backwards is negative.
+        raise InvalidValueError("grace_period", value, "a non-negative duration")
 
 
 @attrs.frozen
