@@ -77,6 +77,7 @@ __all__ = [
     "fulfillment_from_api",
     "fulfillment_from_create_request",
     "fulfillment_to_api",
+    "fulfillment_to_create_request",
     "invoice_from_api",
     "invoice_to_api",
     "order_from_api",
