@@ -220,7 +220,7 @@ def has_nan(value: Any) -> bool:
 def test_a_mutated_payload_is_read_or_refused_with_a_payload_error(
     case: tuple[type[Entity], Any],
 ) -> None:
-    """Wrong types, missing keys and garbage raise only PayloadError; what still reads round-trips."""
+    """Wrong types, missing keys and garbage raise only PayloadError; valid ones round-trip."""
     cls, payload = case
     try:
         entity = cls.from_api(payload)
