@@ -34,7 +34,7 @@ import enum
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -47,6 +47,7 @@ from clickfunnels_orders.webhooks import WebhookEvent
 __all__ = ["ApplyOutcome", "ApplyResult", "Replica"]
 
 Entity = Order | Invoice | Fulfillment
+EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment)
 
 _MACHINES: Final[Mapping[type, CompiledMachine]] = {
     Order: machines.ORDER,
@@ -156,25 +157,25 @@ class Replica:
 
     # -- queries ---------------------------------------------------------------------------
 
-    def _of(self, cls: type) -> Mapping[Hashable, Entity]:
+    def _of(self, cls: type[EntityT]) -> Mapping[Hashable, EntityT]:
         return MappingProxyType(
-            {key[1]: entity for key, entity in self._entities.items() if key[0] is cls}
+            {key[1]: entity for key, entity in self._entities.items() if isinstance(entity, cls)}
         )
 
     @property
     def orders(self) -> Mapping[Hashable, Order]:
         """The orders held, by id (a read-only snapshot)."""
-        return self._of(Order)  # type: ignore[return-value]  # filtered by class
+        return self._of(Order)
 
     @property
     def invoices(self) -> Mapping[Hashable, Invoice]:
         """The invoices held, by id (a read-only snapshot)."""
-        return self._of(Invoice)  # type: ignore[return-value]  # filtered by class
+        return self._of(Invoice)
 
     @property
     def fulfillments(self) -> Mapping[Hashable, Fulfillment]:
         """The fulfillments held, by id (a read-only snapshot)."""
-        return self._of(Fulfillment)  # type: ignore[return-value]  # filtered by class
+        return self._of(Fulfillment)
 
     @property
     def seen_event_ids(self) -> frozenset[str | int]:
