@@ -171,6 +171,13 @@ def test_known_event_types_are_named() -> None:
     assert event.is_known_type
 
 
+def test_an_event_is_hashable_whatever_its_data() -> None:
+    """Events with raw data hash too, so they can be collected in sets."""
+    event = parse_webhook(load("webhooks_outgoing_event_example"))
+    again = parse_webhook(json.dumps(load("webhooks_outgoing_event_example")))
+    assert len({event, again}) == 1
+
+
 def test_the_envelope_stays_available() -> None:
     """The decoded envelope is kept for the keys the event does not name."""
     event = parse_webhook(json.dumps(load("webhooks_outgoing_event_example")))
@@ -381,6 +388,7 @@ def test_the_tolerance_can_be_chosen() -> None:
         ({SIGNATURE_HEADER: "ab"}, TIMESTAMP_HEADER),
         ({SIGNATURE_HEADER: "ab", TIMESTAMP_HEADER: "yesterday"}, "unix time"),
         ({SIGNATURE_HEADER: "ab", TIMESTAMP_HEADER: "-5"}, "unix time"),
+        ({SIGNATURE_HEADER: "ab", TIMESTAMP_HEADER: "\uff11\uff12"}, "unix time"),
     ],
 )
 def test_missing_or_malformed_headers_are_refused(headers: dict[str, str], words: str) -> None:

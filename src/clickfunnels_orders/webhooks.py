@@ -143,7 +143,8 @@ class WebhookEvent:
     subject_type: str | None
     subject_id: Hashable | None
     created_at: dt.datetime | None
-    data: Order | Invoice | Fulfillment | Any
+    # Raw data may be unhashable; the event's hash rests on its other fields.
+    data: Order | Invoice | Fulfillment | Any = attrs.field(hash=False)
     updated_at: dt.datetime | None = None
     envelope: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
@@ -373,7 +374,7 @@ def verify_signature(
     if timestamp is None or timestamp == "":
         raise SignatureError(f"the {TIMESTAMP_HEADER} header is missing")
     stamp = str(timestamp).strip()
-    if not stamp.isdigit():
+    if not (stamp.isascii() and stamp.isdigit()):
         raise SignatureError(f"the timestamp {stamp!r} is not a unix time in seconds")
     expected = _signature(_bytes(body), _bytes(secret), stamp)
     given = signature.strip().lower().removeprefix("sha256=")
