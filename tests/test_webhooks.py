@@ -407,3 +407,13 @@ def test_a_signature_error_is_a_value_error() -> None:
     """SignatureError can be caught as ValueError."""
     with pytest.raises(ValueError, match="signature"):
         verify_signature(b"{}", secret=SECRET, headers=signed(), now=NOW)
+
+
+@given(st.binary(max_size=32), st.text(max_size=70), st.text(max_size=24))
+def test_any_headers_verify_or_raise_a_signature_error(
+    body: bytes, signature: str, timestamp: str
+) -> None:
+    """Garbage signatures and timestamps never raise anything but SignatureError."""
+    headers = {SIGNATURE_HEADER: signature, TIMESTAMP_HEADER: timestamp}
+    with contextlib.suppress(SignatureError):
+        verify_signature(body, secret=SECRET, headers=headers, now=NOW)
