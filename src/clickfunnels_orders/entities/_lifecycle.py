@@ -152,7 +152,12 @@ class Lifecycle:
                 self._status,
                 self.allowed_events,
                 entity=self._describe(),
-                detail="no route for " + ", ".join(f"{k}={v}" for k, v in args.items()),
+                detail=(
+                    "no route for "
+                    + ", ".join(f"{k}={v}" for k, v in args.items())
+                    + "; it can go to "
+                    + ", ".join(dict.fromkeys(str(r.dest) for r in routes))
+                ),
             )
         changes[self._status_field] = route.dest
         if at is not None:
