@@ -134,17 +134,23 @@ class Book(NamedTuple):
 
 @st.composite
 def invoice_sets(
-    draw: st.DrawFn, *, max_invoices: int = 6, max_lines: int = 4, eligible_only: bool = False
+    draw: st.DrawFn,
+    *,
+    max_invoices: int = 6,
+    max_lines: int = 4,
+    eligible_only: bool = False,
+    first_id: int = 1,
 ) -> tuple[Invoice, ...]:
     """Draw invoices of up to four orders, line-item ids unique across them.
 
     Lines are mostly required and unfulfilled, sometimes ignored, complete or not
-    required; invoices are in every status, mostly eligible for fulfillment.
+    required; invoices are in every status, paid most often. Invoice ids count up from
+    ``first_id``, line-item ids from ``first_id * 100``.
     """
     count = draw(st.integers(1 if eligible_only else 0, max_invoices))
     invoices: list[Invoice] = []
-    next_line = 1
-    for invoice_id in range(1, count + 1):
+    next_line = first_id * 100
+    for invoice_id in range(first_id, first_id + count):
         order_id = draw(st.sampled_from(("A", "B", "C", "D")))
         status = (
             draw(st.sampled_from((InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_REFUNDED)))
