@@ -7,6 +7,7 @@ the rules, the tracker with ``compute``, and ``merge`` of shards with the whole.
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import pickle
 import random
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from clickfunnels_orders import (
@@ -42,6 +43,7 @@ from clickfunnels_orders import (
 )
 from clickfunnels_orders import _rollup_rules as rules
 from clickfunnels_orders.rollup import FulfillmentRollup, Tracker, compute, merge
+from clickfunnels_orders.testing.strategies import invoices as kit_invoices
 from test_rollup_books import (
     Book,
     at,
@@ -873,6 +875,40 @@ def test_compute_agrees_with_a_plain_statement_of_the_rules(book: Book) -> None:
             book.invoices, order_id, totals
         )
         assert result.remaining(order_id) == expected_remaining(book.invoices, order_id, totals)
+
+
+@st.composite
+def kit_books(draw: st.DrawFn) -> Book:
+    """Draw invoices from the library's own testing kit, and fulfillments over them.
+
+    The kit's invoices cover every processor and status, with walked histories and stored
+    line statuses of every kind.
+    """
+    invoices = draw(st.lists(kit_invoices(), max_size=4, unique_by=lambda inv: inv.id))
+    line_ids = [item.id for inv in invoices for item in inv.line_items]
+    assume(len(line_ids) == len(set(line_ids)))
+    return Book(tuple(invoices), draw(fulfillment_sets(invoices)))
+
+
+@given(kit_books())
+def test_compute_agrees_with_the_rules_on_the_testing_kits_invoices(book: Book) -> None:
+    """Invoices walked through their real lifecycles roll up as the rules say."""
+    result = compute(book.invoices, book.fulfillments)
+    totals = counted_totals(book.fulfillments)
+    for inv in book.invoices:
+        assert result.invoice_status(inv.id) is expected_invoice_status(inv, totals)
+        assert result.order_status(inv.order_id) is expected_order_status(
+            book.invoices, inv.order_id, totals
+        )
+        for item in inv.line_items:
+            assert result.line_item_status(item.id) is expected_line_status(
+                item, totals.get(item.id, 0)
+            )
+    tracker = Tracker(book.invoices)
+    for fulfillment in book.fulfillments:
+        with contextlib.suppress(NotFulfillableError):
+            tracker.record(fulfillment)
+    assert tracker.snapshot() == compute(book.invoices, tracker.fulfillments.values())
 
 
 @given(books())
