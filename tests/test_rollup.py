@@ -551,6 +551,15 @@ def test_a_fulfillment_of_a_line_that_cannot_be_fulfilled_is_refused(
     assert reason in str(error)
 
 
+def test_a_fulfillment_with_several_faults_is_refused_for_the_most_basic_one() -> None:
+    """Unknown lines are reported before unshippable ones, and those before too much."""
+    tracker = Tracker([invoice(1, "A", line(1, 1, 1), line(2, 1, 1, status=L.IGNORED))])
+    too_much_then_ignored_then_unknown = shipment(7, (1, 5), (2, 1), (999, 1))
+    assert_refused_without_change(tracker, too_much_then_ignored_then_unknown, UnknownLineItemError)
+    too_much_then_ignored = shipment(8, (1, 5), (2, 1))
+    assert_refused_without_change(tracker, too_much_then_ignored, NotFulfillableError)
+
+
 def test_a_line_that_needs_no_fulfillment_may_still_be_shipped() -> None:
     """fulfillment_required false makes a line not required, not unshippable."""
     tracker = Tracker([invoice(1, "A", line(1, 1, 1, required=False))])

@@ -119,17 +119,27 @@ class TrackerMachine(RuleBasedStateMachine):
             self.fulfillments[entity.id] = entity
 
     def refusal_of_new(self, fulfillment: Fulfillment) -> Outcome:
-        """Return the error a new fulfilled fulfillment must raise, line by line, or None."""
+        """Return the error a new fulfilled fulfillment must raise, or None.
+
+        The checks come in the contract's order, each over every line: unknown line items
+        first, then lines that cannot be fulfilled, then too much.
+        """
         items = self.items()
         totals = self.totals()
-        for key, quantity in fulfillment.quantities().items():
-            if key not in items:
-                return UnknownLineItemError
-            inv, item = items[key]
-            if inv.status not in ELIGIBLE or item.fulfillment_status in {L.IGNORED, L.COMPLETE}:
-                return NotFulfillableError
-            if totals.get(key, 0) + quantity > item.quantity:
-                return OverFulfillmentError
+        wanted = fulfillment.quantities()
+        if any(key not in items for key in wanted):
+            return UnknownLineItemError
+        if any(
+            items[key][0].status not in ELIGIBLE
+            or items[key][1].fulfillment_status in {L.IGNORED, L.COMPLETE}
+            for key in wanted
+        ):
+            return NotFulfillableError
+        if any(
+            totals.get(key, 0) + quantity > items[key][1].quantity
+            for key, quantity in wanted.items()
+        ):
+            return OverFulfillmentError
         return None
 
     def replace_line(self, inv: Invoice, new: InvoiceLineItem) -> Invoice:

@@ -223,15 +223,22 @@ class Tracker:
         fid = fulfillment.id
         lines = self._lines
         fulfilled = self._fulfilled
-        checked: list[tuple[Hashable, _Line, int, int]] = []
+        # Three passes, in the order the contract lists the checks, so a fulfillment with
+        # several faults is refused for the most basic one: unknown, then not
+        # fulfillable, then too much.
+        found: list[tuple[Hashable, int, _Line]] = []
         for key, quantity in fulfillment.quantities().items():
             line = lines.get(key)
             if line is None:
                 raise UnknownLineItemError(key, fid)
+            found.append((key, quantity, line))
+        for key, _quantity, line in found:
             if not line.fulfillable:
                 raise NotFulfillableError(
                     fulfillment_id=fid, line_item_id=key, reason=line.refusal()
                 )
+        checked: list[tuple[Hashable, _Line, int, int]] = []
+        for key, quantity, line in found:
             already = fulfilled.get(key, 0)
             if already + quantity > line.quantity:
                 raise OverFulfillmentError(
