@@ -94,6 +94,13 @@ def test_recount_derives_the_status_from_the_fulfilled_quantity_without_history(
     assert counted.history == ()
 
 
+@pytest.mark.parametrize("fulfilled", [-1, 4])
+def test_recount_refuses_a_quantity_outside_the_line(fulfilled: int) -> None:
+    """A fulfilled quantity below 0 or above the line's quantity is a ValueError."""
+    with pytest.raises(InvalidValueError, match="fulfilled"):
+        invoice_line(quantity=3).recount(fulfilled)
+
+
 @pytest.mark.parametrize("status", [F.IGNORED, F.COMPLETE], ids=str)
 @pytest.mark.parametrize("fulfilled", [0, 1, 3])
 def test_recount_leaves_ignored_and_complete_items_as_they_are(

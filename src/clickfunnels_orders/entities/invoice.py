@@ -110,7 +110,16 @@ class InvoiceLineItem(Lifecycle):
 
         Ignored and complete items, and items already in the right status, come back
         unchanged. Used by the rollup; fired through the machine's internal ``recount``.
+
+        Raises:
+            InvalidValueError: for a quantity below 0 or above the line's own.
         """
+        if isinstance(fulfilled, bool) or not isinstance(fulfilled, int):
+            raise InvalidTypeError("fulfilled", fulfilled, "an int")
+        if not 0 <= fulfilled <= self.quantity:
+            raise InvalidValueError(
+                "fulfilled", fulfilled, f"a quantity from 0 to the line's {self.quantity}"
+            )
         status = self.fulfillment_status
         if (
             status is LineItemFulfillmentStatus.IGNORED
