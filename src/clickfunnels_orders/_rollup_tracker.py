@@ -249,19 +249,10 @@ class Tracker:
                     requested=quantity,
                 )
             checked.append((key, line, already, already + quantity))
-        category = rules.quantity_category
         for key, line, old, new in checked:
             fulfilled[key] = new
             if line.required:  # and not complete: a complete line is not fulfillable
-                before = category(old, line.quantity)
-                after = category(new, line.quantity)
-                if before != after:
-                    counts = line.invoice_counts
-                    counts[before] -= 1
-                    counts[after] += 1
-                    counts = line.order_counts
-                    counts[before] -= 1
-                    counts[after] += 1
+                _recount(line, old, new)
         self._counted.add(fid)
 
     def _release(self, fulfillment: Fulfillment) -> None:
@@ -294,16 +285,7 @@ class Tracker:
         else:
             del fulfilled[key]
         if line.required and not line.complete:
-            quantity = line.quantity
-            before = rules.quantity_category(old, quantity)
-            after = rules.quantity_category(new, quantity)
-            if before != after:
-                counts = line.invoice_counts
-                counts[before] -= 1
-                counts[after] += 1
-                counts = line.order_counts
-                counts[before] -= 1
-                counts[after] += 1
+            _recount(line, old, new)
 
     def _record_invoice(self, invoice: Invoice) -> bool:
         iid = invoice.id
@@ -499,3 +481,13 @@ def _lines_text(fulfillment: Fulfillment) -> str:
 
 
 Tracker.__module__ = "clickfunnels_orders.rollup"
+
+
+def _recount(line: _Line, old: int, new: int) -> None:
+    """Move a required line between its invoice's and order's status counters."""
+    before = rules.quantity_category(old, line.quantity)
+    after = rules.quantity_category(new, line.quantity)
+    if before != after:
+        for counts in (line.invoice_counts, line.order_counts):
+            counts[before] -= 1
+            counts[after] += 1
