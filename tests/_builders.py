@@ -261,6 +261,15 @@ ORDER_EVENTS: Final = (
     "void",
     "set_status",
 )
+LINE_ITEM_EVENTS: Final = ("ignore", "unignore", "complete")
+FULFILLMENT_EVENTS: Final = ("cancel", "restock")
+#: The events a user fires, per class, in the order API.md lists them.
+USER_EVENTS: Final[Mapping[type, tuple[str, ...]]] = {
+    Invoice: INVOICE_EVENTS,
+    Order: ORDER_EVENTS,
+    InvoiceLineItem: LINE_ITEM_EVENTS,
+    Fulfillment: FULFILLMENT_EVENTS,
+}
 #: Managed order events: ``(source, dest)`` pairs, per order type (Payments AI; Stripe
 #: lacks ``void``).
 ORDER_ROUTES: Final[Mapping[OrderType, Mapping[str, frozenset[tuple[S, S]]]]] = {

@@ -19,6 +19,7 @@ from _builders import (
     PAI,
     STRIPE,
     SUBSCRIPTION,
+    USER_EVENTS,
     I,
     S,
     after,
@@ -49,35 +50,8 @@ CLASSES = pytest.mark.parametrize(
 )
 
 #: The events API.md names for each class (``recount`` is the rollup's internal event).
-EVENTS: dict[type, set[str]] = {
-    Invoice: {
-        "issue",
-        "pay",
-        "mark_past_due",
-        "abandon",
-        "void",
-        "refund",
-        "dispute",
-        "win_dispute",
-        "lose_dispute",
-        "set_status",
-    },
-    Order: {
-        "activate",
-        "pause",
-        "resume",
-        "suspend",
-        "cancel",
-        "churn",
-        "reactivate",
-        "complete",
-        "abandon",
-        "void",
-        "set_status",
-    },
-    InvoiceLineItem: {"ignore", "unignore", "complete", "recount"},
-    Fulfillment: {"cancel", "restock"},
-}
+EVENTS: dict[type, set[str]] = {cls: set(events) for cls, events in USER_EVENTS.items()}
+EVENTS[InvoiceLineItem].add("recount")
 STATUSES: dict[type, type[enum.StrEnum]] = {
     Invoice: InvoiceStatus,
     Order: ServiceStatus,

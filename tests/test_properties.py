@@ -16,6 +16,7 @@ from _builders import (
     EXTERNAL,
     MANAGED,
     T0,
+    USER_EVENTS,
     I,
     after,
     attempt,
@@ -30,44 +31,12 @@ from _builders import (
     walked_orders,
 )
 from clickfunnels_orders import (
-    Fulfillment,
     InvalidValueError,
     Invoice,
-    InvoiceLineItem,
     InvoiceStatus,
     Order,
     TimeRules,
 )
-
-USER_EVENTS: dict[type, tuple[str, ...]] = {
-    Invoice: (
-        "issue",
-        "pay",
-        "mark_past_due",
-        "abandon",
-        "void",
-        "refund",
-        "dispute",
-        "win_dispute",
-        "lose_dispute",
-        "set_status",
-    ),
-    Order: (
-        "activate",
-        "pause",
-        "resume",
-        "suspend",
-        "cancel",
-        "churn",
-        "reactivate",
-        "complete",
-        "abandon",
-        "void",
-        "set_status",
-    ),
-    InvoiceLineItem: ("ignore", "unignore", "complete"),
-    Fulfillment: ("cancel", "restock"),
-}
 
 entities = st.one_of(
     walked_invoices(),

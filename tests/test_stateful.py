@@ -20,7 +20,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from _builders import (
     EXTERNAL,
     EXTERNAL_INVOICE_STATUSES,
+    FULFILLMENT_EVENTS,
+    INVOICE_EVENTS,
+    LINE_ITEM_EVENTS,
     MANAGED_INVOICE_FINALS,
+    ORDER_EVENTS,
     ORDER_VARIANTS,
     T0,
     I,
@@ -137,18 +141,7 @@ class Lifecycle(RuleBasedStateMachine):
 class InvoiceLifecycle(Lifecycle):
     """An invoice, managed or external, driven by every event and by time."""
 
-    events = (
-        "issue",
-        "pay",
-        "mark_past_due",
-        "abandon",
-        "void",
-        "refund",
-        "dispute",
-        "win_dispute",
-        "lose_dispute",
-        "set_status",
-    )
+    events = INVOICE_EVENTS
 
     def statuses(self) -> list[str]:
         """Every invoice status."""
@@ -337,19 +330,7 @@ TestInvoiceLifecycle.settings = FEW_STEPS
 class OrderLifecycle(Lifecycle):
     """An order of a drawn processor and type, driven by its events and its invoices."""
 
-    events = (
-        "activate",
-        "pause",
-        "resume",
-        "suspend",
-        "cancel",
-        "churn",
-        "reactivate",
-        "complete",
-        "abandon",
-        "void",
-        "set_status",
-    )
+    events = ORDER_EVENTS
 
     def statuses(self) -> list[str]:
         """Every service status."""
@@ -509,7 +490,7 @@ TestOrderLifecycle.settings = FEW_STEPS
 class LineItemLifecycle(Lifecycle):
     """An invoice line item moved by users and by the rollup's recount."""
 
-    events = ("ignore", "unignore", "complete")
+    events = LINE_ITEM_EVENTS
 
     @initialize(quantity=st.integers(1, 5))
     def start(self, quantity: int) -> None:
@@ -564,7 +545,7 @@ TestLineItemLifecycle.settings = FEW_STEPS
 class FulfillmentLifecycle(Lifecycle):
     """A fulfillment: created fulfilled, cancelled or restocked once, for good."""
 
-    events = ("cancel", "restock")
+    events = FULFILLMENT_EVENTS
 
     @initialize()
     def start(self) -> None:
