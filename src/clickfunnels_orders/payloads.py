@@ -57,6 +57,7 @@ from clickfunnels_orders.entities import (
     Order,
     OrderLineItem,
 )
+from clickfunnels_orders.entities.invoice import PAID_IN_FULL
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, PayloadError
 from clickfunnels_orders.statuses import (
     BillingStatus,
@@ -100,14 +101,7 @@ CREATE_FULFILLMENT_OPTIONS: Final = (
 )
 
 #: Invoice statuses in which, absent ``due_amount``, the whole total counts as paid.
-_PAID_IN_FULL: Final = frozenset(
-    {
-        InvoiceStatus.PAID,
-        InvoiceStatus.PARTIALLY_REFUNDED,
-        InvoiceStatus.DISPUTED,
-        InvoiceStatus.REFUNDED,
-    }
-)
+_PAID_IN_FULL: Final = PAID_IN_FULL
 
 # Money beyond these magnitudes is garbage, and writing it out digit by digit could
 # build strings of any length.

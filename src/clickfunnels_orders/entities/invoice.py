@@ -41,6 +41,17 @@ __all__ = ["Invoice", "InvoiceLineItem"]
 
 _Check = Callable[[object, str], object]
 
+#: Statuses in which, as far as the status says, an invoice was paid in full: the amount
+#: paid when none is given (the API reads an invoice without ``due_amount`` the same way).
+PAID_IN_FULL: frozenset[InvoiceStatus] = frozenset(
+    {
+        InvoiceStatus.PAID,
+        InvoiceStatus.PARTIALLY_REFUNDED,
+        InvoiceStatus.DISPUTED,
+        InvoiceStatus.REFUNDED,
+    }
+)
+
 #: Invoice statuses in which an invoice's items are due to ship.
 ELIGIBLE_FOR_FULFILLMENT: frozenset[InvoiceStatus] = frozenset(
     {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_REFUNDED}
@@ -167,8 +178,11 @@ class Invoice(Lifecycle):
     line_items: tuple[InvoiceLineItem, ...]
     currency: str
     total_amount: Decimal
-    amount_paid: Decimal = Decimal(0)
-    amount_refunded: Decimal = Decimal(0)
+    #: When not given: the total for a paid, partially-refunded, disputed or refunded
+    #: invoice, else 0.
+    amount_paid: Decimal = None  # type: ignore[assignment]  # derived in __attrs_post_init__
+    #: When not given: everything paid for a refunded invoice, else 0.
+    amount_refunded: Decimal = None  # type: ignore[assignment]  # derived in __attrs_post_init__
     issued_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
     paid_at: dt.datetime | None = None
@@ -186,8 +200,8 @@ class Invoice(Lifecycle):
         "line_items": _check_line_items,
         "currency": to_currency,
         "total_amount": to_money,
-        "amount_paid": to_money,
-        "amount_refunded": to_money,
+        "amount_paid": lambda v, f: None if v is None else to_money(v, f),
+        "amount_refunded": lambda v, f: None if v is None else to_money(v, f),
         "issued_at": to_optional_moment,
         "due_at": to_optional_moment,
         "paid_at": to_optional_moment,
@@ -199,6 +213,12 @@ class Invoice(Lifecycle):
 
     def __attrs_post_init__(self) -> None:
         normalise(self, self._CHECKS)
+        if self.amount_paid is None:
+            paid = self.total_amount if self.status in PAID_IN_FULL else Decimal(0)
+            object.__setattr__(self, "amount_paid", paid)
+        if self.amount_refunded is None:
+            refunded = self.amount_paid if self.status is InvoiceStatus.REFUNDED else Decimal(0)
+            object.__setattr__(self, "amount_refunded", refunded)
         for index, item in enumerate(self.line_items):
             if item.invoice_id != self.id:
                 raise InvalidValueError(
