@@ -16,6 +16,7 @@ from typing import Final
 
 from clickfunnels_orders import _rollup_rules as rules
 from clickfunnels_orders._rollup_value import FulfillmentRollup, recount_invoice
+from clickfunnels_orders._values import to_instances
 from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
 from clickfunnels_orders.entities.invoice import ELIGIBLE_FOR_FULFILLMENT
 from clickfunnels_orders.errors import (
@@ -134,7 +135,7 @@ class Tracker:
         self._fulfilled: dict[Hashable, int] = {}
         self._fulfillments: dict[Hashable, Fulfillment] = {}
         self._counted: set[Hashable] = set()
-        for invoice in invoices:
+        for invoice in to_instances(invoices, Invoice, "invoices"):
             if invoice.id in self._invoices:
                 raise DuplicateIdError("invoice", invoice.id)
             self._check_line_ids(invoice)

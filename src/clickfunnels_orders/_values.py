@@ -15,6 +15,7 @@ from typing import TypeVar
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
 E = TypeVar("E", bound=enum.StrEnum)
+T = TypeVar("T")
 
 
 def to_money(value: object, field: str) -> Decimal:
@@ -134,6 +135,21 @@ def to_tuple(value: object, field: str) -> tuple[object, ...]:
     if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
         raise InvalidTypeError(field, value, "a sequence (tuple or list)")
     return tuple(value)
+
+
+def to_instances(value: object, cls: type[T], field: str) -> tuple[T, ...]:
+    """Return ``value`` as a tuple of ``cls`` instances, naming the first that is not one.
+
+    Raises:
+        InvalidTypeError: for something that is not a sequence, or an item of another type.
+    """
+    items = to_tuple(value, field)
+    for index, item in enumerate(items):
+        if not isinstance(item, cls):
+            name = cls.__name__
+            article = "an" if name[0] in "AEIOU" else "a"
+            raise InvalidTypeError(f"{field}[{index}]", item, f"{article} {name}")
+    return items  # type: ignore[return-value]  # every item was checked above
 
 
 def to_text(value: object, field: str) -> str:

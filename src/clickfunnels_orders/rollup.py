@@ -35,6 +35,7 @@ from typing import Final
 
 from clickfunnels_orders._rollup_tracker import Tracker
 from clickfunnels_orders._rollup_value import FulfillmentRollup
+from clickfunnels_orders._values import to_instances, to_tuple
 from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
 from clickfunnels_orders.errors import (
     DuplicateIdError,
@@ -73,10 +74,27 @@ def compute(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) ->
         OverFulfillmentError: counted quantities exceed a line item's quantity; it names
             the first fulfillment (in the order given) that goes over.
     """
-    invoice_list = invoices if isinstance(invoices, list | tuple) else list(invoices)
-    fulfillment_list = (
-        fulfillments if isinstance(fulfillments, list | tuple) else list(fulfillments)
+    invoice_list = (
+        invoices if isinstance(invoices, list | tuple) else to_tuple(invoices, "invoices")
     )
+    fulfillment_list = (
+        fulfillments
+        if isinstance(fulfillments, list | tuple)
+        else to_tuple(fulfillments, "fulfillments")
+    )
+    try:
+        return _compute(invoice_list, fulfillment_list)  # type: ignore[arg-type]  # see below
+    except AttributeError:
+        # Something that is not an entity slipped in. Checking every item up front would
+        # cost the hot path a pass; name the first stranger only once it has tripped.
+        to_instances(invoice_list, Invoice, "invoices")
+        to_instances(fulfillment_list, Fulfillment, "fulfillments")
+        raise
+
+
+def _compute(
+    invoice_list: Sequence[Invoice], fulfillment_list: Sequence[Fulfillment]
+) -> FulfillmentRollup:
     # The hot path is written for speed (see benchmarks/rollup.py): plain dicts, one pass
     # over the invoices and one over the fulfillment lines, checks done in C afterwards.
     by_id, quantities = _index(invoice_list)
@@ -144,7 +162,7 @@ def merge(parts: Iterable[FulfillmentRollup]) -> FulfillmentRollup:
         DuplicateLineItemError: two invoices of different parts hold the same line-item id.
         OverFulfilledLineError: the parts together fulfill more of a line than its quantity.
     """
-    part_list = list(parts)
+    part_list = to_instances(parts, FulfillmentRollup, "parts")
     if len(part_list) == 1:
         return part_list[0]
     invoices = _union_of_invoices(part_list)

@@ -12,14 +12,13 @@ from clickfunnels_orders import machines
 from clickfunnels_orders._values import (
     normalise,
     to_id,
+    to_instances,
     to_mapping,
     to_optional_moment,
     to_quantity,
     to_status,
-    to_tuple,
 )
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history
-from clickfunnels_orders.errors import InvalidTypeError
 from clickfunnels_orders.statuses import FulfillmentStatus
 
 __all__ = ["Fulfillment", "FulfillmentLine"]
@@ -41,14 +40,6 @@ class FulfillmentLine:
         from clickfunnels_orders.display import entity_html  # noqa: PLC0415  because display sits at the edge
 
         return entity_html(self)
-
-
-def _check_lines(value: object, field: str) -> tuple[FulfillmentLine, ...]:
-    lines = to_tuple(value, field)
-    for index, line in enumerate(lines):
-        if not isinstance(line, FulfillmentLine):
-            raise InvalidTypeError(f"{field}[{index}]", line, "a FulfillmentLine")
-    return lines  # type: ignore[return-value]  # every line was checked above
 
 
 @attrs.frozen(slots=False)
@@ -73,7 +64,7 @@ class Fulfillment(Lifecycle):
 
     _CHECKS: ClassVar[dict[str, _Check]] = {
         "id": to_id,
-        "lines": _check_lines,
+        "lines": lambda v, f: to_instances(v, FulfillmentLine, f),
         "status": lambda v, f: to_status(FulfillmentStatus, v, f),
         "created_at": to_optional_moment,
         "history": check_history,

@@ -15,6 +15,7 @@ from clickfunnels_orders._values import (
     to_bool,
     to_currency,
     to_id,
+    to_instances,
     to_mapping,
     to_money,
     to_optional_moment,
@@ -22,7 +23,6 @@ from clickfunnels_orders._values import (
     to_quantity,
     to_status,
     to_text,
-    to_tuple,
 )
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history
 from clickfunnels_orders.errors import AmountError, InvalidTypeError, InvalidValueError
@@ -146,17 +146,15 @@ class InvoiceLineItem(Lifecycle):
 
 
 def _check_line_items(value: object, field: str) -> tuple[InvoiceLineItem, ...]:
-    items = to_tuple(value, field)
+    items = to_instances(value, InvoiceLineItem, field)
     seen: set[Hashable] = set()
     for index, item in enumerate(items):
-        if not isinstance(item, InvoiceLineItem):
-            raise InvalidTypeError(f"{field}[{index}]", item, "an InvoiceLineItem")
         if item.id in seen:
             raise InvalidValueError(
                 f"{field}[{index}].id", item.id, "an id unique within the invoice"
             )
         seen.add(item.id)
-    return items  # type: ignore[return-value]  # every item was checked above
+    return items
 
 
 @attrs.frozen(slots=False)
@@ -288,6 +286,10 @@ class Invoice(Lifecycle):
         Raises:
             InvalidValueError: for another ``invoice_type``, or when no line qualifies.
         """
+        from clickfunnels_orders.entities.order import Order  # noqa: PLC0415  because orders import invoices
+
+        if not isinstance(order, Order):
+            raise InvalidTypeError("order", order, "an Order")
         selectors: dict[str, Callable[[Any], bool]] = {
             "initial": lambda _line: True,
             "renewal": lambda line: bool(line.is_recurring),

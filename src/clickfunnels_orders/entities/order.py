@@ -15,6 +15,7 @@ from clickfunnels_orders._values import (
     to_bool,
     to_currency,
     to_id,
+    to_instances,
     to_mapping,
     to_moment,
     to_money,
@@ -23,7 +24,6 @@ from clickfunnels_orders._values import (
     to_quantity,
     to_status,
     to_text,
-    to_tuple,
 )
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history, replace
 from clickfunnels_orders.errors import (
@@ -91,14 +91,6 @@ class OrderLineItem:
         return entity_html(self)
 
 
-def _check_line_items(value: object, field: str) -> tuple[OrderLineItem, ...]:
-    items = to_tuple(value, field)
-    for index, item in enumerate(items):
-        if not isinstance(item, OrderLineItem):
-            raise InvalidTypeError(f"{field}[{index}]", item, "an OrderLineItem")
-    return items  # type: ignore[return-value]  # every item was checked above
-
-
 @attrs.frozen(slots=False)
 class Order(Lifecycle):
     """A ClickFunnels order: line items, a service status and a billing status.
@@ -135,7 +127,7 @@ class Order(Lifecycle):
         "id": to_id,
         "contact_id": to_id,
         "currency": to_currency,
-        "line_items": _check_line_items,
+        "line_items": lambda v, f: to_instances(v, OrderLineItem, f),
         "payment_processor": lambda v, f: to_status(PaymentProcessor, v, f),
         "live_mode": to_bool,
         "service_status": lambda v, f: to_status(ServiceStatus, v, f),
@@ -277,6 +269,10 @@ class Order(Lifecycle):
         Raises:
             ForeignInvoiceError: for another order's invoice.
         """
+        from clickfunnels_orders.entities.invoice import Invoice  # noqa: PLC0415  because invoices import orders
+
+        if not isinstance(invoice, Invoice):
+            raise InvalidTypeError("invoice", invoice, "an Invoice")
         if invoice.order_id != self.id:
             raise ForeignInvoiceError(self.id, invoice.id, invoice.order_id)
         moment = to_moment(at, "at")
