@@ -469,7 +469,7 @@ class _OrderLineWire:
 
 def _derived_order_type(order: Order) -> OrderType:
     # None asks the entity to derive the type from its lines, as it does on construction.
-    return attrs.evolve(order, order_type=None).order_type  # type: ignore[arg-type]  # None means "derive it"; the field is typed as the derived value
+    return attrs.evolve(order, order_type=None).order_type
 
 
 @attrs.frozen(kw_only=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, ClassVar, Self
 
 import attrs
@@ -16,9 +16,9 @@ from clickfunnels_orders._values import (
     to_mapping,
     to_optional_moment,
     to_quantity,
-    to_status,
 )
-from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history
+from clickfunnels_orders.entities import _fields
+from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
 from clickfunnels_orders.statuses import FulfillmentStatus
 
 __all__ = ["Fulfillment", "FulfillmentLine"]
@@ -42,6 +42,10 @@ class FulfillmentLine:
         return entity_html(self)
 
 
+def _lines(value: Iterable[FulfillmentLine]) -> tuple[FulfillmentLine, ...]:
+    return to_instances(value, FulfillmentLine, "lines")
+
+
 @attrs.frozen(slots=False)
 class Fulfillment(Lifecycle):
     """A fulfillment: created ``fulfilled``; cancelling or restocking it is final.
@@ -55,19 +59,18 @@ class Fulfillment(Lifecycle):
     _status_field: ClassVar = "status"
 
     id: Hashable
-    lines: tuple[FulfillmentLine, ...]
-    status: FulfillmentStatus = FulfillmentStatus.FULFILLED
+    lines: tuple[FulfillmentLine, ...] = attrs.field(converter=_lines)
+    status: FulfillmentStatus = attrs.field(
+        default=FulfillmentStatus.FULFILLED, converter=_fields.fulfillment_status
+    )
     created_at: dt.datetime | None = None
-    history: tuple[Change, ...] = ()
+    history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
     #: Payload fields the model does not use, carried along untouched.
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
 
     _CHECKS: ClassVar[dict[str, _Check]] = {
         "id": to_id,
-        "lines": lambda v, f: to_instances(v, FulfillmentLine, f),
-        "status": lambda v, f: to_status(FulfillmentStatus, v, f),
         "created_at": to_optional_moment,
-        "history": check_history,
         "extra": to_mapping,
     }
 

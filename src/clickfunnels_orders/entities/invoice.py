@@ -24,7 +24,8 @@ from clickfunnels_orders._values import (
     to_status,
     to_text,
 )
-from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history
+from clickfunnels_orders.entities import _fields
+from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
 from clickfunnels_orders.errors import AmountError, InvalidTypeError, InvalidValueError
 from clickfunnels_orders.statuses import (
     RECURRING_PAYMENT_TYPES,
@@ -75,10 +76,12 @@ class InvoiceLineItem(Lifecycle):
     invoice_id: Hashable
     variant_id: Hashable
     quantity: int
-    amount: Decimal
+    amount: Decimal = attrs.field(converter=_fields.amount)
     fulfillment_required: bool = True
-    fulfillment_status: LineItemFulfillmentStatus = LineItemFulfillmentStatus.UNFULFILLED
-    history: tuple[Change, ...] = ()
+    fulfillment_status: LineItemFulfillmentStatus = attrs.field(
+        default=LineItemFulfillmentStatus.UNFULFILLED, converter=_fields.line_item_status
+    )
+    history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
     payment_type: str = "one_time"
     #: Payload fields the model does not use, carried along untouched.
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
@@ -88,10 +91,7 @@ class InvoiceLineItem(Lifecycle):
         "invoice_id": to_id,
         "variant_id": to_id,
         "quantity": to_quantity,
-        "amount": to_money,
         "fulfillment_required": to_bool,
-        "fulfillment_status": lambda v, f: to_status(LineItemFulfillmentStatus, v, f),
-        "history": check_history,
         "payment_type": to_text,
         "extra": to_mapping,
     }
@@ -145,7 +145,8 @@ class InvoiceLineItem(Lifecycle):
         return self
 
 
-def _check_line_items(value: object, field: str) -> tuple[InvoiceLineItem, ...]:
+def _line_items(value: Iterable[InvoiceLineItem]) -> tuple[InvoiceLineItem, ...]:
+    field = "line_items"
     items = to_instances(value, InvoiceLineItem, field)
     seen: set[Hashable] = set()
     for index, item in enumerate(items):
@@ -172,20 +173,22 @@ class Invoice(Lifecycle):
 
     id: Hashable
     order_id: Hashable
-    status: InvoiceStatus
-    line_items: tuple[InvoiceLineItem, ...]
+    status: InvoiceStatus = attrs.field(converter=_fields.invoice_status)
+    line_items: tuple[InvoiceLineItem, ...] = attrs.field(converter=_line_items)
     currency: str
-    total_amount: Decimal
+    total_amount: Decimal = attrs.field(converter=_fields.total_amount)
     #: When not given: the total for a paid, partially-refunded, disputed or refunded
     #: invoice, else 0.
-    amount_paid: Decimal = None  # type: ignore[assignment]  # derived in __attrs_post_init__
+    amount_paid: Decimal = attrs.field(default=None, converter=_fields.amount_paid)
     #: When not given: everything paid for a refunded invoice, else 0.
-    amount_refunded: Decimal = None  # type: ignore[assignment]  # derived in __attrs_post_init__
+    amount_refunded: Decimal = attrs.field(default=None, converter=_fields.amount_refunded)
     issued_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
     paid_at: dt.datetime | None = None
-    payment_processor: PaymentProcessor = PaymentProcessor.PAYMENTS_AI
-    history: tuple[Change, ...] = ()
+    payment_processor: PaymentProcessor = attrs.field(
+        default=PaymentProcessor.PAYMENTS_AI, converter=_fields.payment_processor
+    )
+    history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
     #: ``initial``, ``renewal``, ``one_time_sale``, ... as the API says; ``None`` if unknown.
     invoice_type: str | None = None
     #: Payload fields the model does not use, carried along untouched.
@@ -194,17 +197,10 @@ class Invoice(Lifecycle):
     _CHECKS: ClassVar[dict[str, _Check]] = {
         "id": to_id,
         "order_id": to_id,
-        "status": lambda v, f: to_status(InvoiceStatus, v, f),
-        "line_items": _check_line_items,
         "currency": to_currency,
-        "total_amount": to_money,
-        "amount_paid": lambda v, f: None if v is None else to_money(v, f),
-        "amount_refunded": lambda v, f: None if v is None else to_money(v, f),
         "issued_at": to_optional_moment,
         "due_at": to_optional_moment,
         "paid_at": to_optional_moment,
-        "payment_processor": lambda v, f: to_status(PaymentProcessor, v, f),
-        "history": check_history,
         "invoice_type": to_optional_text,
         "extra": to_mapping,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -18,14 +18,14 @@ from clickfunnels_orders._values import (
     to_instances,
     to_mapping,
     to_moment,
-    to_money,
     to_optional_moment,
     to_optional_text,
     to_quantity,
     to_status,
     to_text,
 )
-from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, check_history, replace
+from clickfunnels_orders.entities import _fields
+from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, replace
 from clickfunnels_orders.errors import (
     CancelReasonError,
     ForeignInvoiceError,
@@ -61,7 +61,7 @@ class OrderLineItem:
     id: Hashable
     variant_id: Hashable
     quantity: int
-    amount: Decimal
+    amount: Decimal = attrs.field(converter=_fields.amount)
     payment_type: str = "one_time"
     fulfillment_required: bool = True
     #: Payload fields the model does not use, carried along untouched.
@@ -71,7 +71,6 @@ class OrderLineItem:
         "id": to_id,
         "variant_id": to_id,
         "quantity": to_quantity,
-        "amount": to_money,
         "payment_type": to_text,
         "fulfillment_required": to_bool,
         "extra": to_mapping,
@@ -91,6 +90,11 @@ class OrderLineItem:
         return entity_html(self)
 
 
+def _line_items(value: Iterable[OrderLineItem]) -> tuple[OrderLineItem, ...]:
+    # Order line ids are not checked for uniqueness: real payloads repeat them.
+    return to_instances(value, OrderLineItem, "line_items")
+
+
 @attrs.frozen(slots=False)
 class Order(Lifecycle):
     """A ClickFunnels order: line items, a service status and a billing status.
@@ -107,19 +111,25 @@ class Order(Lifecycle):
     id: Hashable
     contact_id: Hashable
     currency: str
-    line_items: tuple[OrderLineItem, ...]
-    payment_processor: PaymentProcessor = PaymentProcessor.PAYMENTS_AI
+    line_items: tuple[OrderLineItem, ...] = attrs.field(converter=_line_items)
+    payment_processor: PaymentProcessor = attrs.field(
+        default=PaymentProcessor.PAYMENTS_AI, converter=_fields.payment_processor
+    )
     live_mode: bool = True
-    service_status: ServiceStatus = ServiceStatus.PENDING
-    billing_status: BillingStatus = BillingStatus.PENDING
+    service_status: ServiceStatus = attrs.field(
+        default=ServiceStatus.PENDING, converter=_fields.service_status
+    )
+    billing_status: BillingStatus = attrs.field(
+        default=BillingStatus.PENDING, converter=_fields.billing_status
+    )
     #: The given type, or derived from the line items when ``None`` is given.
-    order_type: OrderType = None  # type: ignore[assignment]  # derived in __attrs_post_init__
+    order_type: OrderType = attrs.field(default=None, converter=_fields.order_type)
     created_at: dt.datetime | None = None
     canceled_at: dt.datetime | None = None
     churned_at: dt.datetime | None = None
     cancel_reason: str | None = None
     paid_until: dt.datetime | None = None
-    history: tuple[Change, ...] = ()
+    history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
     #: Payload fields the model does not use, carried along untouched.
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
 
@@ -127,17 +137,12 @@ class Order(Lifecycle):
         "id": to_id,
         "contact_id": to_id,
         "currency": to_currency,
-        "line_items": lambda v, f: to_instances(v, OrderLineItem, f),
-        "payment_processor": lambda v, f: to_status(PaymentProcessor, v, f),
         "live_mode": to_bool,
-        "service_status": lambda v, f: to_status(ServiceStatus, v, f),
-        "billing_status": lambda v, f: to_status(BillingStatus, v, f),
         "created_at": to_optional_moment,
         "canceled_at": to_optional_moment,
         "churned_at": to_optional_moment,
         "cancel_reason": to_optional_text,
         "paid_until": to_optional_moment,
-        "history": check_history,
         "extra": to_mapping,
     }
 
@@ -147,10 +152,6 @@ class Order(Lifecycle):
             recurring = any(line.is_recurring for line in self.line_items)
             derived = OrderType.SUBSCRIPTION if recurring else OrderType.ONE_TIME
             object.__setattr__(self, "order_type", derived)
-        else:
-            object.__setattr__(
-                self, "order_type", to_status(OrderType, self.order_type, "order_type")
-            )
 
     # -- derived values --------------------------------------------------------------------
 
