@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from _builders import (
@@ -494,6 +495,14 @@ def test_an_initial_invoice_snapshots_every_line_as_a_draft() -> None:
     assert all(line.invoice_id == 50 for line in made.line_items)
     assert [line.fulfillment_required for line in made.line_items] == [True, True, True, False]
     assert len({line.id for line in made.line_items}) == 4
+
+
+def test_a_snapshot_with_default_line_ids_survives_a_payload_round_trip() -> None:
+    """Default line ids are strings the API can carry, so to_api then from_api gives it back."""
+    made = Invoice.for_order(mixed_order(), id=50).issue(at=at(1))
+    assert [line.id for line in made.line_items] == ["50-0", "50-1", "50-2", "50-3"]
+    again = Invoice.from_api(made.to_api())
+    assert attrs.evolve(again, history=made.history) == made
 
 
 def test_a_renewal_invoice_carries_only_the_recurring_lines() -> None:

@@ -276,7 +276,9 @@ class Invoice(Lifecycle):
             id: the new invoice's id.
             invoice_type: ``initial``, ``renewal`` or ``one_time_sale``.
             line_item_ids: ids for the copied lines, in order; by default
-                ``(invoice id, position)`` tuples, unique within the invoice.
+                ``"{invoice id}-{position}"`` strings (``"501-0"``), unique within the
+                invoice and, like any API id, an int or a str, so the invoice can be
+                written as a payload and read back.
             due_at: when payment is due.
 
         Raises:
@@ -304,7 +306,7 @@ class Invoice(Lifecycle):
             raise InvalidValueError("line_item_ids", ids, f"{len(lines)} ids, one per line billed")
         items = tuple(
             InvoiceLineItem(
-                id=ids[position] if ids is not None else (id, position),
+                id=ids[position] if ids is not None else f"{id}-{position}",
                 invoice_id=id,
                 variant_id=line.variant_id,
                 quantity=line.quantity,
