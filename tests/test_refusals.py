@@ -61,6 +61,11 @@ CASES: list[tuple[str, Callable[[], object], str]] = [
         lambda: rollup_module.compute([paid_invoice()], [bad("x")]),
         "fulfillments[0]",
     ),
+    (
+        "compute with an invoice among fulfillments",
+        lambda: rollup_module.compute([paid_invoice()], [bad(paid_invoice())]),
+        "fulfillments[0]",
+    ),
     ("compute with no sequence", lambda: rollup_module.compute(bad(None), []), "invoices"),
     ("a tracker of strangers", lambda: rollup_module.Tracker([bad("x")]), "invoices[0]"),
     ("recording a stranger", lambda: rollup_module.Tracker().record(bad(None)), "entity"),

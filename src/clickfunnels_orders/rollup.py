@@ -111,8 +111,10 @@ def _compute(
                 for line in fulfillment.lines:
                     key = line.invoice_line_item_id
                     totals[key] = totals[key] + line.quantity
-            else:
+            elif isinstance(fulfillment, Fulfillment):  # the rare path can afford the check
                 uncounted.append(fulfillment.id)
+            else:
+                to_instances(fulfillment_list, Fulfillment, "fulfillments")  # names the stranger
     except KeyError:
         raise _first_bad_line(quantities, fulfillment_list) from None
     if not all(map(operator.le, totals.values(), quantities.values())):
