@@ -16,13 +16,18 @@ from clickfunnels_orders import (
     Order,
     OrderLineItem,
     OrdersError,
+    Replica,
     TimeRules,
     diagram,
+    parse_webhook,
     renewal_date,
+    renewal_dates,
+    verify_signature,
 )
 from clickfunnels_orders import rollup as rollup_module
 
 T = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+SECRET = "test-endpoint-secret"  # noqa: S105  because it signs nothing real
 NAIVE = dt.datetime(2025, 1, 1)  # noqa: DTZ001  because a naive moment is what is refused
 
 
@@ -89,7 +94,42 @@ CASES: list[tuple[str, Callable[[], object], str]] = [
     ),
     ("an unknown interval", lambda: renewal_date(T, "fortnight"), "interval"),
     ("a class without a machine", lambda: diagram(int), "entity_class"),
+    ("a renewal beyond the calendar", lambda: renewal_date(T, "year", 10**5), "period"),
+    ("an absurdly large amount", lambda: Decimal(5) + an_amount("1e40"), "amount"),
+    ("an absurdly precise amount", lambda: Decimal(5) + an_amount("1e-40"), "amount"),
+    ("a replica of strangers", lambda: Replica([bad(object())]), "entities[0]"),
 ]
+
+
+def an_amount(value: str) -> Decimal:
+    """Build an order line of ``value`` and return its amount."""
+    return OrderLineItem(id=1, variant_id=5, quantity=1, amount=value).amount
+
+
+EDGE_CASES: list[tuple[str, Callable[[], object]]] = [
+    ("a webhook body that is not bytes, str or a mapping", lambda: parse_webhook(bad(None))),
+    ("a webhook body that is a list", lambda: parse_webhook(bad([{}]))),
+    (
+        "a signature given as bytes",
+        lambda: verify_signature(b"{}", secret=SECRET, now=T, signature=bad(b"ab"), timestamp="1"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "call"), EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
+def test_a_bad_webhook_input_is_refused_with_an_orders_error(
+    case: str, call: Callable[[], object]
+) -> None:
+    """parse_webhook and verify_signature let nothing but their own errors escape."""
+    with pytest.raises(OrdersError):
+        call()
+
+
+def test_renewal_dates_stop_where_the_calendar_ends() -> None:
+    """Asking for renewals up to the last representable moment ends at year 9999."""
+    last = dt.datetime.max.replace(tzinfo=dt.UTC)
+    dates = renewal_dates(T, "year", until=last)
+    assert dates[-1].year == 9999
 
 
 @pytest.mark.parametrize(("case", "call", "field"), CASES, ids=[c[0] for c in CASES])

@@ -15,6 +15,11 @@ from typing import TypeVar
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
 E = TypeVar("E", bound=enum.StrEnum)
+
+#: Money beyond these bounds is not money but a mistake (or an attack on the arithmetic):
+#: at most 30 digits before the point and 30 after, as the payload layer accepts.
+MAX_MONEY_DIGITS = 30
+MIN_MONEY_EXPONENT = -30
 T = TypeVar("T")
 
 
@@ -47,6 +52,12 @@ def to_money(value: object, field: str) -> Decimal:
         raise InvalidValueError(field, value, "a finite amount")
     if amount < 0:
         raise InvalidValueError(field, value, "a non-negative amount")
+    exponent = amount.as_tuple().exponent
+    if amount and (
+        amount.adjusted() >= MAX_MONEY_DIGITS
+        or (isinstance(exponent, int) and exponent < MIN_MONEY_EXPONENT)
+    ):
+        raise InvalidValueError(field, value, "an amount of a sensible size")
     return amount
 
 

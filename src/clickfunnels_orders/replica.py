@@ -39,7 +39,9 @@ from typing import Final, TypeVar
 import attrs
 
 from clickfunnels_orders import machines
+from clickfunnels_orders._values import to_tuple
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order
+from clickfunnels_orders.errors import InvalidTypeError
 from clickfunnels_orders.machines import CompiledMachine
 from clickfunnels_orders.payloads import parse_moment
 from clickfunnels_orders.webhooks import WebhookEvent
@@ -150,7 +152,11 @@ class Replica:
         self._entities: dict[tuple[type, Hashable], Entity] = {}
         self._versions: dict[tuple[type, Hashable], _Version] = {}
         self._seen: set[str | int] = set(seen_event_ids)
-        for entity in entities:
+        for index, entity in enumerate(to_tuple(entities, "entities")):
+            if not isinstance(entity, Order | Invoice | Fulfillment):
+                raise InvalidTypeError(
+                    f"entities[{index}]", entity, "an Order, an Invoice or a Fulfillment"
+                )
             key = (type(entity), entity.id)
             self._entities[key] = entity
             self._versions[key] = _Version(_as_of(entity), _status(entity))

@@ -155,7 +155,12 @@ def renewal_date(
     step = _step(interval, interval_count)
     if isinstance(period, bool) or not isinstance(period, int) or period < 0:
         raise InvalidValueError("period", period, "a non-negative int")
-    result: dt.datetime = begin + step * period
+    try:
+        result: dt.datetime = begin + step * period
+    except (OverflowError, ValueError):
+        raise InvalidValueError(
+            "period", period, "a renewal that falls within the calendar (year 9999 at most)"
+        ) from None
     return result
 
 
@@ -170,7 +175,13 @@ def renewal_dates(
     end = to_moment(until, "until")
     dates: list[dt.datetime] = []
     period = 1
-    while (when := renewal_date(start, interval, interval_count, period=period)) <= end:
+    while True:
+        try:
+            when = renewal_date(start, interval, interval_count, period=period)
+        except InvalidValueError:
+            break  # the calendar ends before ``until``
+        if when > end:
+            break
         dates.append(when)
         period += 1
     return tuple(dates)

@@ -176,6 +176,10 @@ def _no_constant(name: str) -> None:
 
 
 def _decode(body: bytes | bytearray | memoryview | str) -> object:
+    if not isinstance(body, str | bytes | bytearray | memoryview):
+        raise PayloadError(
+            "", f"got {type(body).__name__}, expected bytes, str or a mapping", value=body
+        )
     if not isinstance(body, str):
         try:
             body = bytes(body).decode("utf-8")
@@ -371,6 +375,10 @@ def verify_signature(
             timestamp = _header(headers, TIMESTAMP_HEADER)
     if not signature:
         raise SignatureError(f"the {SIGNATURE_HEADER} header is missing")
+    if not isinstance(signature, str):
+        raise SignatureError(
+            f"the signature is a {type(signature).__name__}; pass the header's text (a str)"
+        )
     if timestamp is None or timestamp == "":
         raise SignatureError(f"the {TIMESTAMP_HEADER} header is missing")
     stamp = str(timestamp).strip()
