@@ -388,8 +388,18 @@ def test_a_refused_event_names_the_event_the_state_and_what_is_allowed(cls: Any)
 
 def test_a_refusal_from_a_final_state_says_there_is_nothing_allowed() -> None:
     """With no event allowed, the message says so rather than listing nothing."""
-    with pytest.raises(InvalidTransitionError, match="none"):
+    with pytest.raises(InvalidTransitionError, match=r"none \(final state\)"):
         invoice(I.VOIDED).pay(at=after(invoice()))
+
+
+def test_a_dead_end_that_is_not_final_is_not_called_final() -> None:
+    """A canceled one-time order has no events, but canceled is not a final state."""
+    canceled = order(PAI, ONE_TIME, S.CANCELED)
+    with pytest.raises(InvalidTransitionError) as caught:
+        canceled.complete(at=after(canceled))
+    assert caught.value.allowed == ()
+    assert "final state" not in str(caught.value)
+    assert "no event leads out" in str(caught.value)
 
 
 def test_external_set_status_statuses_are_the_documented_seven() -> None:

@@ -112,6 +112,9 @@ class InvalidTransitionError(OrdersError, ValueError):
         state: the entity's status when it was fired.
         allowed: the events allowed from that state, for that entity.
         entity: a short description of the entity (``Invoice 42``).
+
+    ``final=False`` says that the state is not final in the machine but has no events for
+    this entity (a canceled one-time order, or a status its processor cannot hold).
     """
 
     def __init__(
@@ -121,12 +124,19 @@ class InvalidTransitionError(OrdersError, ValueError):
         allowed: Iterable[str],
         entity: str = "",
         detail: str = "",
+        *,
+        final: bool = True,
     ) -> None:
         self.event = event
         self.state = state
         self.allowed = tuple(allowed)
         self.entity = entity
-        allowed_text = ", ".join(self.allowed) if self.allowed else "none (final state)"
+        if self.allowed:
+            allowed_text = ", ".join(self.allowed)
+        elif final:
+            allowed_text = "none (final state)"
+        else:
+            allowed_text = "none (no event leads out of this status for this entity)"
         who = f"{entity}: " if entity else ""
         extra = f" ({detail})" if detail else ""
         super().__init__(

@@ -119,8 +119,13 @@ class Lifecycle:
                 routes = tuple(route for route in routes if route.admits(self))
             if routes:
                 return routes
+        status = self._status
         raise InvalidTransitionError(
-            event, self._status, self.allowed_events, entity=self._describe()
+            event,
+            status,
+            self.allowed_events,
+            entity=self._describe(),
+            final=status in self._lifecycle.final_states,
         )
 
     def _check_at(self, event: str, at: object) -> dt.datetime:
