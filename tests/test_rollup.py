@@ -824,6 +824,17 @@ def test_the_tracker_views_are_read_only() -> None:
         tracker.fulfillments[5] = shipment(5, (11, 1))  # type: ignore[index]  # the point of the test
 
 
+def test_the_views_are_copies_that_later_records_do_not_disturb() -> None:
+    """Iterating the views while recording is safe: they are copies, not live dicts."""
+    tracker = Tracker(two_orders())
+    tracker.record(shipment(1, (11, 1)))
+    held = tracker.fulfillments
+    for _ in held:  # recording while iterating must not break the loop
+        tracker.record(shipment(101, (21, 1)))
+    assert list(held) == [1]
+    assert set(tracker.fulfillments) == {1, 101}
+
+
 def test_concurrent_records_never_over_fulfill() -> None:
     """Check and change are one atomic step: racing threads cannot over-fulfill a line."""
     tracker = Tracker([invoice(1, "A", line(1, 1, 5))])

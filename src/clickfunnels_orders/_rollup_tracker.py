@@ -145,13 +145,22 @@ class Tracker:
 
     @property
     def invoices(self) -> Mapping[Hashable, Invoice]:
-        """A live, read-only view of the invoices held, by id (latest recorded versions)."""
-        return MappingProxyType(self._invoices)
+        """The invoices held, by id (latest recorded versions): a read-only copy.
+
+        Taken under the lock, so it is consistent even while other threads record; it
+        does not follow later records (ask again).
+        """
+        with self._lock:
+            return MappingProxyType(dict(self._invoices))
 
     @property
     def fulfillments(self) -> Mapping[Hashable, Fulfillment]:
-        """A live, read-only view of the fulfillments held, by id, in their current status."""
-        return MappingProxyType(self._fulfillments)
+        """The fulfillments held, by id, in their current status: a read-only copy.
+
+        Taken under the lock, like :attr:`invoices`.
+        """
+        with self._lock:
+            return MappingProxyType(dict(self._fulfillments))
 
     # -- recording -------------------------------------------------------------------------
 
