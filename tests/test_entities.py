@@ -583,3 +583,21 @@ def test_live_mode_must_be_a_bool() -> None:
 def test_order_defaults_to_payments_ai() -> None:
     """The builders' default processor is the contract's default processor."""
     assert order().payment_processor is PAI
+
+
+def test_extra_is_detached_from_the_mapping_it_was_built_from() -> None:
+    """Changing the caller's mapping afterwards does not change the entity."""
+    raw: dict[str, Any] = {"notes": {"tags": [1]}}
+    made = order_line(extra=raw)
+    raw["notes"]["tags"].append(2)
+    raw["new"] = True
+    assert made.extra == {"notes": {"tags": [1]}}
+
+
+def test_extra_hands_out_copies_and_refuses_assignment() -> None:
+    """Nothing read from extra reaches back into the frozen entity."""
+    made = order_line(extra={"notes": {"tags": [1]}})
+    made.extra["notes"]["tags"].append(2)
+    assert made.extra == {"notes": {"tags": [1]}}
+    with pytest.raises(TypeError):
+        made.extra["notes"] = {}  # type: ignore[index]  # the point of the test

@@ -625,3 +625,11 @@ def test_a_payload_error_is_a_value_error_carrying_the_value() -> None:
         )
     assert isinstance(caught.value, PayloadError)
     assert caught.value.value == "3"
+
+
+def test_changing_what_extra_hands_out_does_not_change_the_payload_written() -> None:
+    """Carried fields read from extra are copies: to_api still gives the input back."""
+    payload = load("orders_invoice_example")
+    invoice = Invoice.from_api(payload)
+    invoice.extra["order"]["contact"]["id"] = 999
+    assert invoice.to_api() == payload

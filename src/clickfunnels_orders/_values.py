@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
@@ -175,11 +175,50 @@ def to_optional_text(value: object, field: str) -> str | None:
     return None if value is None else to_text(value, field)
 
 
-def to_mapping(value: object, field: str) -> object:
-    """Return ``value`` if it is a mapping (used for carried-along payload fields)."""
+def copy_json(value: Any) -> Any:
+    """Return a deep copy of decoded JSON (mappings, lists and tuples; leaves are immutable)."""
+    if isinstance(value, Mapping):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(copy_json(item) for item in value)
+    return value
+
+
+class FrozenJson(Mapping[str, Any]):
+    """A read-only mapping of decoded JSON that no one can change from outside.
+
+    It keeps its own deep copy and hands out copies of nested objects, so neither the
+    mapping it was built from nor a value read from it can reach back into an entity.
+    It compares equal to any mapping with the same items.
+    """
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        self._fields: dict[str, Any] = copy_json(fields)
+
+    def __getitem__(self, key: str) -> Any:
+        return copy_json(self._fields[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._fields!r})"
+
+
+def to_mapping(value: object, field: str) -> FrozenJson:
+    """Return ``value`` as a :class:`FrozenJson` (used for carried-along payload fields)."""
+    if isinstance(value, FrozenJson):
+        return value
     if not isinstance(value, Mapping):
         raise InvalidTypeError(field, value, "a mapping")
-    return value
+    return FrozenJson(value)
 
 
 def normalise(entity: object, checks: dict[str, Callable[[object, str], object]]) -> None:

@@ -49,6 +49,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 from dateutil.parser import isoparse
 
+from clickfunnels_orders._values import FrozenJson, copy_json
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -120,48 +121,27 @@ class _Source:
     wire: Any
 
 
-class ApiExtra(Mapping[str, Any]):
+class ApiExtra(FrozenJson):
     """The payload fields an entity does not use, carried along untouched.
 
     A read-only mapping of those fields (nested objects keep only the keys the model does
-    not read). It compares equal to any mapping with the same items, so an entity read
-    from a payload equals one built by hand with the same values. Privately, it also
+    not read) that hands out copies, so nothing read from it reaches back into the
+    entity. It compares equal to any mapping with the same items, so an entity read from
+    a payload equals one built by hand with the same values. Privately, it also
     remembers the payload it was read from, so that ``to_api()`` can write each unchanged
     value back exactly as the API spelled it.
     """
 
-    __slots__ = ("_fields", "_source")
+    __slots__ = ("_source",)
 
     def __init__(self, fields: Mapping[str, Any], source: _Source | None = None) -> None:
+        # ``fields`` come from the payload's own private copy: no second copy is needed.
         self._fields = dict(fields)
         self._source = source
-
-    def __getitem__(self, key: str) -> Any:
-        return self._fields[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._fields)
-
-    def __len__(self) -> int:
-        return len(self._fields)
-
-    def __repr__(self) -> str:
-        return f"ApiExtra({self._fields!r})"
 
 
 def _source_of(extra: Mapping[str, Any]) -> _Source | None:
     return extra._source if isinstance(extra, ApiExtra) else None  # noqa: SLF001  because ApiExtra is this module's own class
-
-
-def _copy_json(value: Any) -> Any:
-    """Return a deep copy of decoded JSON (dicts, lists and tuples; leaves are immutable)."""
-    if isinstance(value, Mapping):
-        return {key: _copy_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy_json(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_copy_json(item) for item in value)
-    return value
 
 
 # -- values: reading and writing ----------------------------------------------------------
@@ -764,7 +744,7 @@ def _read_children(
 
 def _read(payload: object, wire_cls: type, prefix: str) -> tuple[Mapping[str, Any], Any]:
     try:
-        raw = _copy_json(payload)
+        raw = copy_json(payload)
     except RecursionError:
         raise PayloadError(prefix, "nested too deeply to be an API object") from None
     return raw, _structure(raw, wire_cls, prefix)
@@ -877,7 +857,7 @@ def _emit(
         field = fields.get(key)
         if field is None:
             if key in rest:
-                out[key] = _copy_json(rest[key])
+                out[key] = copy_json(rest[key])
             continue
         raw_value = source.raw.get(key) if source is not None else None
         if field.nested is not None:
