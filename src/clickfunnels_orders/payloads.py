@@ -58,7 +58,7 @@ from clickfunnels_orders.entities import (
     Order,
     OrderLineItem,
 )
-from clickfunnels_orders.entities.invoice import PAID_IN_FULL
+from clickfunnels_orders.entities.invoice import paid_by_status
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, PayloadError
 from clickfunnels_orders.statuses import (
     BillingStatus,
@@ -101,8 +101,6 @@ CREATE_FULFILLMENT_OPTIONS: Final = (
     "notify_customer",
 )
 
-#: Invoice statuses in which, absent ``due_amount``, the whole total counts as paid.
-_PAID_IN_FULL: Final = PAID_IN_FULL
 
 # Money beyond these magnitudes is garbage, and writing it out digit by digit could
 # build strings of any length.
@@ -491,13 +489,8 @@ class _InvoiceLineWire:
     products_variant: _VariantWire = attrs.field(metadata=_meta())
 
 
-def _paid_by_status(status: InvoiceStatus, total: Decimal) -> Decimal:
-    """What an invoice without ``due_amount`` has paid: all of it once paid, else nothing."""
-    return total if status in _PAID_IN_FULL else total - total
-
-
 def _due_when_absent(invoice: Invoice) -> Decimal:
-    return invoice.total_amount - _paid_by_status(invoice.status, invoice.total_amount)
+    return invoice.total_amount - paid_by_status(invoice.status, invoice.total_amount)
 
 
 @attrs.frozen(kw_only=True)
@@ -785,19 +778,18 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
     )
     total: Decimal = wire.total_amount
     due: Decimal | None = wire.due_amount
-    paid = _paid_by_status(wire.status, total) if due is None else total - due
-    if paid < 0:
+    # Without due_amount, the entity derives both amounts from the status, as the API does.
+    paid = None if due is None else total - due
+    if paid is not None and paid < 0:
         raise PayloadError(
             _join(path, "due_amount"),
             f"got {_show(raw['due_amount'])}, expected at most total_amount ({total})",
             value=raw["due_amount"],
         )
-    refunded = paid if wire.status is InvoiceStatus.REFUNDED else paid - paid
     kwargs = {
         **_kwargs(wire),
         "line_items": lines,
         "amount_paid": paid,
-        "amount_refunded": refunded,
         "extra": _extra(raw, wire),
     }
     invoice: Invoice = _construct(Invoice, kwargs, _InvoiceWire, path)

@@ -53,6 +53,12 @@ PAID_IN_FULL: frozenset[InvoiceStatus] = frozenset(
     }
 )
 
+
+def paid_by_status(status: InvoiceStatus, total: Decimal) -> Decimal:
+    """Return what an invoice has paid as far as its status says: all of it, or nothing."""
+    return total if status in PAID_IN_FULL else total - total  # keeps the total's places
+
+
 #: Invoice statuses in which an invoice's items are due to ship.
 ELIGIBLE_FOR_FULFILLMENT: frozenset[InvoiceStatus] = frozenset(
     {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_REFUNDED}
@@ -208,10 +214,10 @@ class Invoice(Lifecycle):
     def __attrs_post_init__(self) -> None:
         normalise(self, self._CHECKS)
         if self.amount_paid is None:
-            paid = self.total_amount if self.status in PAID_IN_FULL else Decimal(0)
-            object.__setattr__(self, "amount_paid", paid)
+            object.__setattr__(self, "amount_paid", paid_by_status(self.status, self.total_amount))
         if self.amount_refunded is None:
-            refunded = self.amount_paid if self.status is InvoiceStatus.REFUNDED else Decimal(0)
+            paid = self.amount_paid
+            refunded = paid if self.status is InvoiceStatus.REFUNDED else paid - paid
             object.__setattr__(self, "amount_refunded", refunded)
         for index, item in enumerate(self.line_items):
             if item.invoice_id != self.id:
