@@ -29,7 +29,6 @@ from typing import Any, Final
 
 import attrs
 
-from clickfunnels_orders import machines
 from clickfunnels_orders.entities import (
     Change,
     Fulfillment,
@@ -135,19 +134,18 @@ _ORDER_LEVEL: Final[Mapping[tuple[str, OrderType], _Types]] = {
     (T.INVOICE_PAID, _SUBSCRIPTION): (T.SUBSCRIPTION_INVOICE_PAID,),
     (T.INVOICE_REFUNDED, _ONE_TIME): (T.ONE_TIME_ORDER_REFUNDED,),
 }
-_MACHINES: Final[Mapping[type, CompiledMachine]] = {
-    Order: machines.ORDER,
-    Invoice: machines.INVOICE,
-    InvoiceLineItem: machines.INVOICE_LINE_ITEM,
-    Fulfillment: machines.FULFILLMENT,
-}
 _SET_STATUS: Final = "set_status"
+
+
+def _machine(cls: type) -> CompiledMachine:
+    machine: CompiledMachine = cls._lifecycle  # type: ignore[attr-defined]
+    return machine
 
 
 def _check_rules() -> None:
     """Every user event of every machine has a rule, and every rule names a real event."""
     for cls, rules in _RULES.items():
-        events = set(_MACHINES[cls].user_events) - {_SET_STATUS}
+        events = set(_machine(cls).user_events) - {_SET_STATUS}
         if set(rules) != events:
             missing = sorted(events - set(rules))
             unknown = sorted(set(rules) - events)
@@ -162,7 +160,7 @@ def _managed_event(cls: type, entity: Any, change: Change) -> str | None:
     """The machine event a change stands for (``set_status`` is read as its managed twin)."""
     if change.event != _SET_STATUS:
         return change.event
-    machine = _MACHINES[cls]
+    machine = _machine(cls)
     routes = [
         route
         for event, by_source in machine.routes.items()

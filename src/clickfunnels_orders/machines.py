@@ -169,7 +169,7 @@ class CompiledMachine:
             tuple(selects),
         )
 
-    def _validate(self, required: frozenset[str], exempt: frozenset[str]) -> None:  # noqa: C901  because one readable pass checks every rule
+    def _validate(self, required: frozenset[str], exempt: frozenset[str]) -> None:
         """Check the definition: required events exist, no unreachable or trap states."""
         problems: list[str] = []
         missing = sorted(required - set(self.events))
@@ -185,13 +185,7 @@ class CompiledMachine:
                     if not any(g.name in exempt for g, _ in route.requires):
                         guarded_out[source] = True
         initial = str(self.machine.initial)
-        reached = {initial}
-        frontier = [initial]
-        while frontier:
-            for dest in outgoing[frontier.pop()]:
-                if dest not in reached:
-                    reached.add(dest)
-                    frontier.append(dest)
+        reached = self.reachable()[initial] | {initial}
         unreachable = [s for s in states if s not in reached]
         if unreachable:
             problems.append(f"unreachable states {unreachable}")
@@ -204,6 +198,31 @@ class CompiledMachine:
         if problems:
             msg = f"{self.name} machine is invalid: " + "; ".join(problems)
             raise RuntimeError(msg)
+
+    def reachable(self, *, excluding: Iterable[str] = ()) -> Mapping[str, frozenset[str]]:
+        """Return, for each state, the states its events can lead to in one or more steps.
+
+        Conditions are ignored (every route counts). Events in ``excluding`` are left
+        aside: a consumer ordering statuses leaves out ``set_status``, which can lead
+        anywhere.
+        """
+        left_out = frozenset(excluding)
+        steps: dict[str, set[str]] = {str(state): set() for state in self.machine.states}
+        for event, by_source in self.routes.items():
+            if event not in left_out:
+                for source, routes in by_source.items():
+                    steps[source].update(str(route.dest) for route in routes)
+        reach: dict[str, frozenset[str]] = {}
+        for start in steps:
+            seen: set[str] = set()
+            frontier = [start]
+            while frontier:
+                for dest in steps[frontier.pop()]:
+                    if dest not in seen:
+                        seen.add(dest)
+                        frontier.append(dest)
+            reach[start] = frozenset(seen)
+        return reach
 
     def routes_from(self, event: str, state: str) -> tuple[Route, ...]:
         """Return the routes of ``event`` from ``state`` (empty when there are none)."""

@@ -34,33 +34,20 @@ import enum
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Final, TypeVar
+from typing import TypeVar
 
 import attrs
 
-from clickfunnels_orders import machines
 from clickfunnels_orders._values import to_tuple
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order
 from clickfunnels_orders.errors import InvalidTypeError
 from clickfunnels_orders.machines import CompiledMachine
-from clickfunnels_orders.payloads import parse_moment
-from clickfunnels_orders.webhooks import WebhookEvent
+from clickfunnels_orders.webhooks import WebhookEvent, updated_at_of
 
 __all__ = ["ApplyOutcome", "ApplyResult", "Replica"]
 
 Entity = Order | Invoice | Fulfillment
 EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment)
-
-_MACHINES: Final[Mapping[type, CompiledMachine]] = {
-    Order: machines.ORDER,
-    Invoice: machines.INVOICE,
-    Fulfillment: machines.FULFILLMENT,
-}
-_STATUS_FIELD: Final[Mapping[type, str]] = {
-    Order: "service_status",
-    Invoice: "status",
-    Fulfillment: "status",
-}
 
 
 class ApplyOutcome(enum.StrEnum):
@@ -104,37 +91,11 @@ def _reachable(machine: CompiledMachine) -> Mapping[str, frozenset[str]]:
 
     ``set_status`` is left aside: it can lead anywhere, so it says nothing about order.
     """
-    steps: dict[str, set[str]] = {}
-    for event, by_source in machine.routes.items():
-        if event == "set_status":
-            continue
-        for source, routes in by_source.items():
-            steps.setdefault(str(source), set()).update(str(route.dest) for route in routes)
-    reach: dict[str, frozenset[str]] = {}
-    for start in steps:
-        seen: set[str] = set()
-        frontier = [start]
-        while frontier:
-            for dest in steps.get(frontier.pop(), ()):
-                if dest not in seen:
-                    seen.add(dest)
-                    frontier.append(dest)
-        reach[start] = frozenset(seen)
-    return reach
+    return machine.reachable(excluding=("set_status",))
 
 
 def _status(entity: Entity) -> str:
-    return str(getattr(entity, _STATUS_FIELD[type(entity)]))
-
-
-def _as_of(entity: Entity) -> dt.datetime | None:
-    raw = entity.extra.get("updated_at")
-    if raw is None:
-        return None
-    try:
-        return parse_moment(raw)
-    except ValueError:
-        return None
+    return str(entity._status)  # noqa: SLF001  because the status field is the entity's to name
 
 
 class Replica:
@@ -159,7 +120,7 @@ class Replica:
                 )
             key = (type(entity), entity.id)
             self._entities[key] = entity
-            self._versions[key] = _Version(_as_of(entity), _status(entity))
+            self._versions[key] = _Version(updated_at_of(entity), _status(entity))
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -239,7 +200,7 @@ def _applied_because(held: _Version | None, incoming: _Version) -> str:
     return "updated"
 
 
-def _stale_because(entity_cls: type, held: _Version, incoming: _Version) -> str:
+def _stale_because(entity_cls: type[Entity], held: _Version, incoming: _Version) -> str:
     """Say why ``incoming`` must not replace ``held`` (empty when it may)."""
     if held.as_of is not None and incoming.as_of is not None:
         if incoming.as_of < held.as_of:
@@ -253,7 +214,8 @@ def _stale_because(entity_cls: type, held: _Version, incoming: _Version) -> str:
         return "the entity was deleted by an event that is not older"
     if incoming.deleted or incoming.status == held.status:
         return ""
-    if incoming.status in _reachable(_MACHINES[entity_cls]).get(held.status, frozenset()):
+    lifecycle = entity_cls._lifecycle  # noqa: SLF001  because the compiled machine is the entity's own
+    if incoming.status in _reachable(lifecycle).get(held.status, frozenset()):
         return ""
     return (
         f"status {incoming.status} would move {held.status} backwards, and the event is not newer"

@@ -244,7 +244,7 @@ def _moment(envelope: Mapping[str, Any], key: str) -> dt.datetime | None:
         raise PayloadError(key, str(exc), value=value) from None
 
 
-def _updated_at(data: object) -> dt.datetime | None:
+def updated_at_of(data: object) -> dt.datetime | None:
     """The ``updated_at`` of ``data`` if it has a readable one (the model does not need it)."""
     if isinstance(data, Order | Invoice | Fulfillment):
         data = data.extra
@@ -295,7 +295,7 @@ def parse_webhook(body: bytes | bytearray | memoryview | str | Mapping[str, Any]
         subject_id=subject_id,
         created_at=created_at,
         data=data,
-        updated_at=_updated_at(data),
+        updated_at=updated_at_of(data),
         envelope=envelope,
     )
 
