@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterable, Mapping, MutableSequence
 from typing import Final
 
 from clickfunnels_orders.entities import Invoice, InvoiceLineItem
+from clickfunnels_orders.machines import counted_status
 from clickfunnels_orders.statuses import (
     InvoiceFulfillmentStatus,
     LineItemFulfillmentStatus,
@@ -67,16 +68,20 @@ def category(complete: bool, fulfilled: int, quantity: int) -> int:
     return DONE if complete else quantity_category(fulfilled, quantity)
 
 
+_CATEGORY_OF: Final = {
+    LineItemFulfillmentStatus.UNFULFILLED: NOTHING,
+    LineItemFulfillmentStatus.PARTIALLY_FULFILLED: SOME,
+    LineItemFulfillmentStatus.FULFILLED: DONE,
+}
+
+
 def quantity_category(fulfilled: int, quantity: int) -> int:
     """Return how a required, not complete line counts by its fulfilled quantity.
 
-    0 is nothing, the full quantity is done and anything between is some: the same split
-    as the line-item machine's derived ``recount`` move (unfulfilled, partially_fulfilled,
-    fulfilled), which the tests hold it to.
+    The line-item machine's own split (:func:`~clickfunnels_orders.machines.counted_status`):
+    unfulfilled is nothing, partially fulfilled some, fulfilled done.
     """
-    if fulfilled >= quantity:
-        return DONE
-    return NOTHING if fulfilled <= 0 else SOME
+    return _CATEGORY_OF[counted_status(fulfilled, quantity)]
 
 
 def tally(invoice: Invoice, fulfilled: Mapping[Hashable, int], counts: Counts) -> None:

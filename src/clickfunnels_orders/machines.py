@@ -43,6 +43,7 @@ __all__ = [
     "CompiledMachine",
     "Guard",
     "Route",
+    "counted_status",
     "lifecycle_statuses",
 ]
 
@@ -567,10 +568,15 @@ F = LineItemFulfillmentStatus
 _COUNTED = [F.UNFULFILLED, F.PARTIALLY_FULFILLED, F.FULFILLED]
 
 
-def _counted_status(entity: Any, fulfilled: int) -> str:
+def counted_status(fulfilled: int, quantity: int) -> LineItemFulfillmentStatus:
+    """Return the status a fulfilled quantity gives a line of ``quantity`` items.
+
+    0 is unfulfilled, the full quantity is fulfilled, anything between is partially
+    fulfilled: the rule behind the line-item machine's internal ``recount`` event.
+    """
     if fulfilled <= 0:
         return F.UNFULFILLED
-    if fulfilled < entity.quantity:
+    if fulfilled < quantity:
         return F.PARTIALLY_FULFILLED
     return F.FULFILLED
 
@@ -593,7 +599,9 @@ INVOICE_LINE_ITEM: Final = _build(
     guards=[
         Guard(
             "counts_to_dest",
-            lambda entity, route, args: _counted_status(entity, args["fulfilled"]) == route.dest,
+            lambda entity, route, args: (
+                counted_status(args["fulfilled"], entity.quantity) == route.dest
+            ),
             uses_args=True,
             doc="the fulfilled quantity (0, some, all) matches this destination",
         ),
