@@ -17,8 +17,10 @@ The rules:
 3. **Ties.** A version as of the same moment as the one held (or one where either moment
    is unknown) is applied when its status is the held status or one the entity's machine
    can reach from it by its own events; a status the machine cannot reach from the held
-   one (a step back) is stale. External entities, whose client may set any status, are
-   ordered by moment alone when the moments differ.
+   one (a step back) is stale. ``set_status`` is left out of that reach, since it can
+   lead anywhere: so at an equal or unknown moment, an external entity's client-set move
+   that no managed event makes counts as stale. With distinct moments, every entity,
+   external or not, is ordered by moment alone.
 4. **Deletions.** An ``*.deleted`` event removes the entity, if it is not stale; the
    moment is remembered, so older updates do not bring it back.
 
