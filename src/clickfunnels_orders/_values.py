@@ -16,8 +16,8 @@ from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
 E = TypeVar("E", bound=enum.StrEnum)
 
-#: Money beyond these bounds is not money but a mistake (or an attack on the arithmetic):
-#: at most 30 digits before the point and 30 after, as the payload layer accepts.
+#: Money beyond these magnitudes is not money but a mistake (or an attack on the
+#: arithmetic): below 10**30, and not below 10**-30 unless it is zero.
 MAX_MONEY_DIGITS = 30
 MIN_MONEY_EXPONENT = -30
 T = TypeVar("T")
@@ -52,11 +52,7 @@ def to_money(value: object, field: str) -> Decimal:
         raise InvalidValueError(field, value, "a finite amount")
     if amount < 0:
         raise InvalidValueError(field, value, "a non-negative amount")
-    exponent = amount.as_tuple().exponent
-    if amount and (
-        amount.adjusted() >= MAX_MONEY_DIGITS
-        or (isinstance(exponent, int) and exponent < MIN_MONEY_EXPONENT)
-    ):
+    if amount and not MIN_MONEY_EXPONENT <= amount.adjusted() < MAX_MONEY_DIGITS:
         raise InvalidValueError(field, value, "an amount of a sensible size")
     return amount
 

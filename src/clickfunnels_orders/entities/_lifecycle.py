@@ -129,7 +129,11 @@ class Lifecycle:
         )
 
     def _check_at(self, event: str, at: object) -> dt.datetime:
-        moment = to_moment(at, "at")
+        # The common case (an aware datetime) is checked inline: this runs on every event.
+        if type(at) is dt.datetime and at.tzinfo is not None and at.utcoffset() is not None:
+            moment = at
+        else:
+            moment = to_moment(at, "at")
         history = self.history
         if history and moment < history[-1].at:
             raise OutOfOrderError(event, moment, history[-1].at)

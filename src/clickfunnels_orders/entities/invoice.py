@@ -352,7 +352,7 @@ class Invoice(Lifecycle):
             AmountError: for a non-positive amount or more than is due.
         """
         routes = self._routes("pay")
-        due = self.due_amount
+        due = self.total_amount - self.amount_paid  # due_amount, without a property call
         if amount is None:
             paying = due
         else:
@@ -392,7 +392,7 @@ class Invoice(Lifecycle):
                 refund of a partially-paid invoice.
         """
         routes = self._routes("refund")
-        refundable = self.refundable_amount
+        refundable = self.amount_paid - self.amount_refunded  # refundable_amount, inline
         if amount is None:
             refunding = refundable
         else:
