@@ -9,7 +9,7 @@ counts give an invoice or order status.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, MutableSequence
-from typing import Final
+from typing import Final, TypeVar
 
 from clickfunnels_orders.entities import Invoice, InvoiceLineItem
 from clickfunnels_orders.machines import counted_status
@@ -43,6 +43,7 @@ DONE: Final = 2
 
 #: Counts of required lines per category, indexed by ``NOTHING``, ``SOME`` and ``DONE``.
 Counts = MutableSequence[int]
+S = TypeVar("S", InvoiceFulfillmentStatus, OrderFulfillmentStatus)
 
 
 def new_counts() -> list[int]:
@@ -95,28 +96,36 @@ def tally(invoice: Invoice, fulfilled: Mapping[Hashable, int], counts: Counts) -
             counts[category(complete, fulfilled.get(item.id, 0), item.quantity)] += 1
 
 
-def invoice_status(counts: Counts) -> InvoiceFulfillmentStatus:
-    """Return an invoice's status from the counts of its required lines."""
+def _rolled_up(counts: Counts, none: S, nothing: S, some: S, done: S) -> S:
+    """Return ``none`` without required lines, else what the lines' categories add up to."""
     total = counts[NOTHING] + counts[SOME] + counts[DONE]
     if total == 0:
-        return InvoiceFulfillmentStatus.NOT_APPLICABLE
+        return none
     if counts[DONE] == total:
-        return InvoiceFulfillmentStatus.COMPLETE
+        return done
     if counts[NOTHING] == total:
-        return InvoiceFulfillmentStatus.UNFULFILLED
-    return InvoiceFulfillmentStatus.PARTIAL
+        return nothing
+    return some
+
+
+def invoice_status(counts: Counts) -> InvoiceFulfillmentStatus:
+    """Return an invoice's status from the counts of its required lines."""
+    status = InvoiceFulfillmentStatus
+    return _rolled_up(
+        counts, status.NOT_APPLICABLE, status.UNFULFILLED, status.PARTIAL, status.COMPLETE
+    )
 
 
 def order_status(counts: Counts) -> OrderFulfillmentStatus:
     """Return an order's status from the counts of the required lines of all its invoices."""
-    total = counts[NOTHING] + counts[SOME] + counts[DONE]
-    if total == 0:
-        return OrderFulfillmentStatus.NOT_APPLICABLE
-    if counts[DONE] == total:
-        return OrderFulfillmentStatus.FULFILLED
-    if counts[NOTHING] == total:
-        return OrderFulfillmentStatus.UNFULFILLED
-    return OrderFulfillmentStatus.PARTIALLY_FULFILLED
+    status = OrderFulfillmentStatus
+    return _rolled_up(
+        counts,
+        status.NOT_APPLICABLE,
+        status.UNFULFILLED,
+        status.PARTIALLY_FULFILLED,
+        status.FULFILLED,
+    )
 
 
 def remaining_of(
