@@ -147,6 +147,19 @@ def test_invoice_takes_the_contract_fields_and_defaults() -> None:
     assert made.history == ()
 
 
+def empty_invoice_of_ten(status: InvoiceStatus, **amounts: Decimal) -> Invoice:
+    """An invoice of total 10 with no lines, in ``status``, with only the amounts given."""
+    return Invoice(
+        id=1,
+        order_id=2,
+        status=status,
+        line_items=(),
+        currency="USD",
+        total_amount=Decimal(10),
+        **amounts,
+    )
+
+
 @pytest.mark.parametrize(
     ("status", "paid", "refunded"),
     [
@@ -165,38 +178,20 @@ def test_amounts_not_given_follow_the_status_as_the_api_reads_them(
     status: InvoiceStatus, paid: str, refunded: str
 ) -> None:
     """Without amounts, a paid-ish invoice has paid its total and a refunded one refunded it."""
-    made = Invoice(
-        id=1, order_id=2, status=status, line_items=(), currency="USD", total_amount=Decimal(10)
-    )
+    made = empty_invoice_of_ten(status)
     assert (made.amount_paid, made.amount_refunded) == (Decimal(paid), Decimal(refunded))
 
 
 def test_a_paid_invoice_built_without_amounts_can_be_refunded_in_part() -> None:
     """A paid invoice built by hand has something to refund."""
-    made = Invoice(
-        id=1,
-        order_id=2,
-        status=InvoiceStatus.PAID,
-        line_items=(),
-        currency="USD",
-        total_amount=Decimal(10),
-    )
-    refunded = made.refund(Decimal(3), at=T0)
+    refunded = empty_invoice_of_ten(InvoiceStatus.PAID).refund(Decimal(3), at=T0)
     assert refunded.status is InvoiceStatus.PARTIALLY_REFUNDED
     assert refunded.amount_refunded == Decimal(3)
 
 
 def test_given_amounts_are_kept_whatever_the_status() -> None:
     """Explicit amounts win over the status-based defaults."""
-    made = Invoice(
-        id=1,
-        order_id=2,
-        status=InvoiceStatus.PAID,
-        line_items=(),
-        currency="USD",
-        total_amount=Decimal(10),
-        amount_paid=Decimal(4),
-    )
+    made = empty_invoice_of_ten(InvoiceStatus.PAID, amount_paid=Decimal(4))
     assert (made.amount_paid, made.amount_refunded) == (Decimal(4), Decimal(0))
 
 
