@@ -147,8 +147,8 @@ def test_invoice_takes_the_contract_fields_and_defaults() -> None:
     assert made.history == ()
 
 
-def empty_invoice_of_ten(status: InvoiceStatus, **amounts: Decimal) -> Invoice:
-    """An invoice of total 10 with no lines, in ``status``, with only the amounts given."""
+def empty_invoice_of_ten(status: InvoiceStatus, *, amount_paid: Decimal | None = None) -> Invoice:
+    """An invoice of total 10 with no lines, in ``status``, with only the amount given."""
     return Invoice(
         id=1,
         order_id=2,
@@ -156,7 +156,7 @@ def empty_invoice_of_ten(status: InvoiceStatus, **amounts: Decimal) -> Invoice:
         line_items=(),
         currency="USD",
         total_amount=Decimal(10),
-        **amounts,
+        amount_paid=amount_paid,  # None asks for the status default
     )
 
 
