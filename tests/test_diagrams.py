@@ -102,7 +102,7 @@ def test_the_diagram_follows_whatever_machine_the_class_holds() -> None:
         ON = "on"
         BROKEN = "broken-down"
 
-    compiled = machines._build(
+    compiled = machines.build(
         "Light",
         states=[s.value for s in Light],
         finals=[Light.BROKEN],

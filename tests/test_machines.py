@@ -191,7 +191,7 @@ def build(
     exempt: tuple[str, ...] = (),
 ) -> machines.CompiledMachine:
     """Build a small machine through the library's own builder."""
-    return machines._build(
+    return machines.build(
         "Tiny",
         states=[s.value for s in states],
         finals=finals,

@@ -17,9 +17,13 @@ from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 E = TypeVar("E", bound=enum.StrEnum)
 
 #: Money beyond these magnitudes is not money but a mistake (or an attack on the
-#: arithmetic): below 10**30, and not below 10**-30 unless it is zero.
+#: arithmetic): below 10**30, with at most 30 places after the point. Every amount the
+#: library accepts therefore has at most 60 significant digits, and the payload layer
+#: reads and writes exactly this range (it calls :func:`to_money`).
 MAX_MONEY_DIGITS = 30
 MIN_MONEY_EXPONENT = -30
+#: The words every money refusal ends with.
+MONEY_EXPECTED = "a decimal string such as '9.99'"
 T = TypeVar("T")
 
 
@@ -52,9 +56,26 @@ def to_money(value: object, field: str) -> Decimal:
         raise InvalidValueError(field, value, "a finite amount")
     if amount < 0:
         raise InvalidValueError(field, value, "a non-negative amount")
-    if amount and not MIN_MONEY_EXPONENT <= amount.adjusted() < MAX_MONEY_DIGITS:
-        raise InvalidValueError(field, value, "an amount of a sensible size")
+    if amount and (
+        amount.adjusted() >= MAX_MONEY_DIGITS or amount.as_tuple().exponent < MIN_MONEY_EXPONENT  # type: ignore[operator]  # finite: an int
+    ):
+        raise InvalidValueError(
+            field, value, "an amount of a sensible size (below 10**30, at most 30 places)"
+        )
     return amount
+
+
+def to_json_money(value: object, field: str) -> Decimal:
+    """Return decoded-JSON money as an exact ``Decimal``: :func:`to_money`, plus floats.
+
+    The payload layer's one leniency: a ``float`` already inside a decoded mapping (from a
+    plain ``json.loads``) is read from its ``repr``, the shortest decimal that round-trips
+    to it, which is the JSON literal as written for any amount of up to 15 significant
+    digits. No arithmetic ever happens in binary.
+    """
+    if isinstance(value, float):
+        value = repr(value)
+    return to_money(value, field)
 
 
 def to_quantity(value: object, field: str) -> int:
@@ -78,6 +99,9 @@ def to_moment(value: object, field: str) -> dt.datetime:
         InvalidTypeError: for anything that is not a datetime.
         InvalidValueError: for a naive datetime.
     """
+    # The common case first, inline: this runs on every event.
+    if type(value) is dt.datetime and value.tzinfo is not None and value.utcoffset() is not None:
+        return value
     if not isinstance(value, dt.datetime):
         raise InvalidTypeError(field, value, "a timezone-aware datetime")
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
@@ -126,12 +150,25 @@ def to_bool(value: object, field: str) -> bool:
 
 def to_id(value: object, field: str) -> object:
     """Return ``value`` if it can serve as an id (hashable and not ``None``)."""
+    if type(value) is int or type(value) is str:
+        return value
     if value is None:
         raise InvalidValueError(field, value, "an id (an int in ClickFunnels payloads)")
     try:
         hash(value)
     except TypeError:
         raise InvalidTypeError(field, value, "a hashable id such as an int or a str") from None
+    return value
+
+
+def to_api_id(value: object, field: str) -> int | str:
+    """Return ``value`` if the API can carry it as an id: an int (or a str), not a bool.
+
+    Any hashable serves as an id inside the library (:func:`to_id`); a payload holds
+    only what JSON can, so reading and writing payloads holds ids to this narrower rule.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidTypeError(field, value, "an id the API can carry (an int or a str)")
     return value
 
 
@@ -217,16 +254,17 @@ def to_mapping(value: object, field: str) -> FrozenJson:
     return FrozenJson(value)
 
 
-def normalise(entity: object, checks: dict[str, Callable[[object, str], object]]) -> None:
-    """Validate and normalise an attrs instance's fields in place, at construction.
+def validator(check: Callable[[object, str], T]) -> Callable[[object, Any, T], None]:
+    """Return an attrs validator that runs ``check(value, field_name)`` on a field.
 
-    ``checks`` maps a field name to ``check(value, field_name) -> normalised value``.
-    Entities are frozen, so the normalised value is written with ``object.__setattr__``;
-    this runs once, inside ``__attrs_post_init__``, before anyone can see the instance.
+    attrs hands a validator the field's ``Attribute``, so the error names the field as the
+    entity spells it; ``check`` refuses with an :class:`InvalidValueError` or
+    :class:`InvalidTypeError`, and what it returns is ignored (conversion is a converter's
+    job, not a validator's).
     """
-    state = entity.__dict__
-    for name, check in checks.items():
-        value = state[name]
-        normalised = check(value, name)
-        if normalised is not value:
-            object.__setattr__(entity, name, normalised)
+
+    def validate(_instance: object, attribute: Any, value: T) -> None:
+        check(value, attribute.name)
+
+    validate.__name__ = f"validate_{getattr(check, '__name__', 'value')}"
+    return validate

@@ -21,6 +21,7 @@ __all__ = [
     "InvalidTransitionError",
     "InvalidTypeError",
     "InvalidValueError",
+    "MachineDefinitionError",
     "NotFulfillableError",
     "OrdersError",
     "OutOfOrderError",
@@ -410,3 +411,10 @@ class SignatureError(OrdersError, ValueError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"webhook signature refused: {reason}")
+
+
+class MachineDefinitionError(OrdersError, RuntimeError):
+    """A lifecycle declaration that is not a sound machine (raised at import, or by tests).
+
+    It is a ``RuntimeError``: the library's own definition is wrong, not the caller's input.
+    """

@@ -36,10 +36,13 @@ from clickfunnels_orders.entities import (
     InvoiceLineItem,
     Order,
 )
-from clickfunnels_orders.machines import CompiledMachine
+from clickfunnels_orders.entities._lifecycle import Lifecycle
+from clickfunnels_orders.errors import MachineDefinitionError
+from clickfunnels_orders.machines import CompiledMachine, Route
 from clickfunnels_orders.payloads import dump_moment, parse_moment
 from clickfunnels_orders.statuses import InvoiceStatus, OrderType
-from clickfunnels_orders.webhooks import WebhookEvent, WebhookEventType, parse_webhook
+from clickfunnels_orders.webhook_types import WebhookEventType
+from clickfunnels_orders.webhooks import SUBJECT_OF, WebhookEvent, parse_webhook
 
 __all__ = [
     "EVENT_NAMESPACE",
@@ -49,8 +52,6 @@ __all__ = [
     "event_types",
     "new_events",
 ]
-
-T = WebhookEventType
 
 #: The signal that ClickFunnels sends the order confirmation email (not a webhook).
 ORDER_CONFIRMATION_EMAIL: Final = "order.confirmation_email"
@@ -62,133 +63,80 @@ EVENT_NAMESPACE: Final = uuid.uuid5(
 
 Entity = Order | Invoice | Fulfillment
 _Types = tuple[str, ...]
-#: Event types by machine event: a tuple, or a mapping by destination status or by the
-#: order's type (one-time or subscription).
-_Rule = _Types | Mapping[Any, _Types]
+_types = WebhookEventType
 
-_SUBJECT_TYPE: Final[Mapping[type, str]] = {
-    Order: "Order",
-    Invoice: "Orders::Invoice",
-    Fulfillment: "Fulfillment",
-}
-_CREATED: Final[Mapping[type, _Types]] = {
-    Order: (T.ORDER_CREATED,),
-    Invoice: (T.INVOICE_CREATED,),
-    Fulfillment: (T.FULFILLMENT_CREATED,),
-}
-#: For a move no machine event makes (an external order set back to pending, say).
-_UPDATED: Final[Mapping[type, _Types]] = {
-    Order: (T.ORDER_UPDATED,),
-    Invoice: (T.INVOICE_UPDATED,),
-    InvoiceLineItem: (T.INVOICE_UPDATED,),
-    Fulfillment: (T.FULFILLMENT_UPDATED,),
-}
-
-_ONE_TIME = OrderType.ONE_TIME
-_SUBSCRIPTION = OrderType.SUBSCRIPTION
-
-#: Each machine's user events (``set_status`` aside) and the webhook types they send.
-_RULES: Final[Mapping[type, Mapping[str, _Rule]]] = {
-    Order: {
-        "activate": (T.SUBSCRIPTION_ACTIVATED,),
-        "pause": (T.SUBSCRIPTION_MODIFIED,),
-        "resume": (T.SUBSCRIPTION_MODIFIED,),
-        "suspend": (T.SUBSCRIPTION_MODIFIED,),
-        "cancel": {_ONE_TIME: (T.ORDER_UPDATED,), _SUBSCRIPTION: (T.SUBSCRIPTION_CANCELED,)},
-        "churn": (T.SUBSCRIPTION_CHURNED,),
-        "reactivate": (T.SUBSCRIPTION_REACTIVATED,),
-        "complete": {
-            _ONE_TIME: (T.ONE_TIME_ORDER_COMPLETED, T.ORDER_COMPLETED),
-            _SUBSCRIPTION: (T.SUBSCRIPTION_COMPLETED, T.ORDER_COMPLETED),
-        },
-        "abandon": (T.ORDER_UPDATED,),
-        "void": (T.ORDER_UPDATED,),
-    },
-    Invoice: {
-        "issue": (T.INVOICE_UPDATED,),
-        "pay": {
-            InvoiceStatus.PAID: (T.INVOICE_PAID,),
-            InvoiceStatus.PARTIALLY_PAID: (T.INVOICE_UPDATED,),
-        },
-        "mark_past_due": (T.INVOICE_PAST_DUE,),
-        "abandon": (T.INVOICE_ABANDONED,),
-        "void": (T.INVOICE_VOIDED,),
-        "refund": (T.INVOICE_REFUNDED,),
-        "dispute": (T.INVOICE_UPDATED,),
-        "win_dispute": (T.INVOICE_UPDATED,),
-        "lose_dispute": (T.INVOICE_REFUNDED,),
-    },
-    InvoiceLineItem: {
-        "ignore": (T.INVOICE_UPDATED,),
-        "unignore": (T.INVOICE_UPDATED,),
-        "complete": (T.INVOICE_UPDATED,),
-    },
-    Fulfillment: {
-        "cancel": (T.FULFILLMENT_UPDATED,),
-        "restock": (T.FULFILLMENT_UPDATED,),
-    },
-}
-#: With the order at hand, an invoice's change also sends the order-level type.
+#: With the order at hand, an invoice's webhook type also sends the order-level type.
 _ORDER_LEVEL: Final[Mapping[tuple[str, OrderType], _Types]] = {
-    (T.INVOICE_PAID, _ONE_TIME): (T.ONE_TIME_ORDER_INVOICE_PAID,),
-    (T.INVOICE_PAID, _SUBSCRIPTION): (T.SUBSCRIPTION_INVOICE_PAID,),
-    (T.INVOICE_REFUNDED, _ONE_TIME): (T.ONE_TIME_ORDER_REFUNDED,),
+    (_types.INVOICE_PAID, OrderType.ONE_TIME): (_types.ONE_TIME_ORDER_INVOICE_PAID,),
+    (_types.INVOICE_PAID, OrderType.SUBSCRIPTION): (_types.SUBSCRIPTION_INVOICE_PAID,),
+    (_types.INVOICE_REFUNDED, OrderType.ONE_TIME): (_types.ONE_TIME_ORDER_REFUNDED,),
 }
 _SET_STATUS: Final = "set_status"
 
 
-def _machine(cls: type) -> CompiledMachine:
-    machine: CompiledMachine = cls._lifecycle  # type: ignore[attr-defined]
-    return machine
+def _updated(cls: type) -> _Types:
+    # A line item's change is its invoice's change.
+    subject = SUBJECT_OF[Invoice if cls is InvoiceLineItem else cls]
+    return (subject.updated,)
 
 
-def _check_rules() -> None:
-    """Every user event of every machine has a rule, and every rule names a real event."""
-    for cls, rules in _RULES.items():
-        events = set(_machine(cls).user_events) - {_SET_STATUS}
-        if set(rules) != events:
-            missing = sorted(events - set(rules))
-            unknown = sorted(set(rules) - events)
-            msg = f"{cls.__name__} webhook rules: unmapped events {missing}, unknown {unknown}"
-            raise RuntimeError(msg)
+def _check_webhooks() -> None:
+    """Every user route of every machine (``set_status`` aside) declares its webhooks."""
+    classes: tuple[type[Lifecycle], ...] = (Order, Invoice, Fulfillment, InvoiceLineItem)
+    for cls in classes:
+        lifecycle: CompiledMachine = cls.lifecycle
+        unmapped = sorted(
+            {
+                route.event
+                for route in lifecycle.all_routes()
+                if route.event in lifecycle.user_events
+                and route.event != _SET_STATUS
+                and not route.webhooks
+            }
+        )
+        if unmapped:
+            msg = f"{cls.__name__} machine: events without webhooks {unmapped}"
+            raise MachineDefinitionError(msg)
 
 
-_check_rules()
+_check_webhooks()
 
 
-def _managed_event(cls: type, entity: Any, change: Change) -> str | None:
-    """The machine event a change stands for (``set_status`` is read as its managed twin)."""
+def _route_of(cls: type[Lifecycle], entity: Any, change: Change) -> Route | None:
+    """The machine route a change took (``set_status`` is read as its managed twin)."""
+    lifecycle: CompiledMachine = cls.lifecycle
     if change.event != _SET_STATUS:
-        return change.event
-    machine = _machine(cls)
-    routes = [
+        taken = [
+            route
+            for route in lifecycle.routes_from(change.event, change.source)
+            if route.dest == change.dest
+        ]
+        admitted = [route for route in taken if route.admits(entity)]
+        chosen = admitted or taken
+        return chosen[0] if chosen else None
+    managed = [
         route
-        for event, by_source in machine.routes.items()
-        if event != _SET_STATUS and event in machine.user_events
-        for source_routes in by_source.values()
-        for route in source_routes
-        if route.dest == change.dest
+        for route in lifecycle.all_routes()
+        if route.event != _SET_STATUS
+        and route.event in lifecycle.user_events
+        and route.dest == change.dest
     ]
-    exact = [route for route in routes if route.source == change.source]
-    for candidates in (exact, routes):
+    exact = [route for route in managed if route.source == change.source]
+    for candidates in (exact, managed):
         admitted = [route for route in candidates if route.admits(entity)]
         for route in admitted or candidates:
-            return route.event
+            return route
     return None
-
-
-def _lookup(rule: _Rule, entity: Any, change: Change) -> _Types:
-    if isinstance(rule, tuple):
-        return rule
-    if change.dest in rule:
-        return rule[change.dest]
-    return rule[entity.order_type]
 
 
 def event_types(
     entity: Entity | InvoiceLineItem, change: Change, *, order: Order | None = None
 ) -> tuple[str, ...]:
     """Return the webhook event types ClickFunnels sends for ``change`` of ``entity``.
+
+    The types are those the machine declares beside the move the change made; a move no
+    machine event makes (an external order set back to pending, say) sends the
+    subject's ``*.updated``.
 
     Args:
         entity: the entity whose ``history`` holds ``change`` (an invoice line item's
@@ -202,9 +150,8 @@ def event_types(
         The types, most specific first; never empty.
     """
     cls = type(entity)
-    event = _managed_event(cls, entity, change)
-    rule = _RULES[cls].get(event) if event is not None else None
-    types = _lookup(rule, entity, change) if rule is not None else _UPDATED[cls]
+    route = _route_of(cls, entity, change)
+    types: _Types = route.webhooks if route is not None and route.webhooks else _updated(cls)
     if order is not None and cls is Invoice:
         for webhook_type in types:
             types = (*types, *_ORDER_LEVEL.get((webhook_type, order.order_type), ()))
@@ -284,7 +231,8 @@ def _events(
     entity: Entity, *, order: Order | None
 ) -> list[tuple[tuple[int, dt.datetime | None, int], DomainEvent]]:
     cls = type(entity)
-    subject_type = _SUBJECT_TYPE[cls]
+    subject = SUBJECT_OF[cls]
+    subject_type = subject.name
     found: list[tuple[tuple[int, dt.datetime | None, int], DomainEvent]] = []
 
     def add(part: str, at: dt.datetime | None, change: Change | None, types: Iterable[str]) -> None:
@@ -302,7 +250,7 @@ def _events(
             )
             found.append(((0 if change is None else 1, at, len(found)), event))
 
-    add("created", _created_at(entity), None, _CREATED[cls])
+    add("created", _created_at(entity), None, (subject.created,))
     for index, change in enumerate(entity.history):
         types = event_types(entity, change, order=order)
         if (

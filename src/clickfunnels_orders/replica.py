@@ -97,7 +97,7 @@ def _reachable(machine: CompiledMachine) -> Mapping[str, frozenset[str]]:
 
 
 def _status(entity: Entity) -> str:
-    return str(entity._status)  # noqa: SLF001  because the status field is the entity's to name
+    return str(entity.status)
 
 
 class Replica:
@@ -216,7 +216,7 @@ def _stale_because(entity_cls: type[Entity], held: _Version, incoming: _Version)
         return "the entity was deleted by an event that is not older"
     if incoming.deleted or incoming.status == held.status:
         return ""
-    lifecycle = entity_cls._lifecycle  # noqa: SLF001  because the compiled machine is the entity's own
+    lifecycle = entity_cls.lifecycle
     if incoming.status in _reachable(lifecycle).get(held.status, frozenset()):
         return ""
     return (

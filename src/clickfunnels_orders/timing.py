@@ -7,7 +7,7 @@ Calendar arithmetic is dateutil's, so months and years are month-end safe.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import Final, Protocol, Self, TypeVar
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -16,12 +16,35 @@ from clickfunnels_orders._values import to_moment
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 from clickfunnels_orders.statuses import InvoiceStatus
 
-if TYPE_CHECKING:
-    from clickfunnels_orders.entities.invoice import Invoice
-
 __all__ = ["INTERVALS", "TimeRules", "advance", "renewal_date", "renewal_dates"]
 
-InvoiceT = TypeVar("InvoiceT", bound="Invoice")
+
+class _Dated(Protocol):
+    """What the time rules read and fire on an invoice.
+
+    An ``Invoice``: entities import this module, not the other way round.
+    """
+
+    @property
+    def status(self) -> InvoiceStatus: ...  # pragma: no cover  # a protocol
+    @property
+    def due_at(self) -> dt.datetime | None: ...  # pragma: no cover  # a protocol
+    @property
+    def history(self) -> tuple[_Moved, ...]: ...  # pragma: no cover  # a protocol
+    @property
+    def is_external(self) -> bool: ...  # pragma: no cover  # a protocol
+    def mark_past_due(self, *, at: dt.datetime) -> Self: ...  # pragma: no cover  # a protocol
+    def abandon(self, *, at: dt.datetime) -> Self: ...  # pragma: no cover  # a protocol
+
+
+class _Moved(Protocol):
+    @property
+    def dest(self) -> str: ...  # pragma: no cover  # a protocol
+    @property
+    def at(self) -> dt.datetime: ...  # pragma: no cover  # a protocol
+
+
+InvoiceT = TypeVar("InvoiceT", bound=_Dated)
 
 
 _REFERENCE = dt.datetime(2001, 1, 31, tzinfo=dt.UTC)
@@ -67,7 +90,7 @@ class TimeRules:
     )
 
 
-def _last_change(invoice: Invoice) -> dt.datetime | None:
+def _last_change(invoice: _Dated) -> dt.datetime | None:
     return invoice.history[-1].at if invoice.history else None
 
 
@@ -75,7 +98,7 @@ def _not_before(moment: dt.datetime, last: dt.datetime | None) -> dt.datetime:
     return moment if last is None or moment >= last else last
 
 
-def _past_due_since(invoice: Invoice, rules: TimeRules) -> dt.datetime | None:
+def _past_due_since(invoice: _Dated, rules: TimeRules) -> dt.datetime | None:
     for change in reversed(invoice.history):
         if change.dest == InvoiceStatus.PAST_DUE:
             return change.at

@@ -23,12 +23,12 @@ for test doubles of ClickFunnels.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
 import hmac
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import attrs
@@ -42,12 +42,16 @@ from clickfunnels_orders.payloads import (
     order_from_api,
     parse_moment,
 )
+from clickfunnels_orders.webhook_types import WebhookEventType
 
 __all__ = [
     "DEFAULT_TOLERANCE",
     "SIGNATURE_HEADER",
+    "SUBJECTS",
+    "SUBJECT_OF",
     "SUBJECT_TYPES",
     "TIMESTAMP_HEADER",
+    "Subject",
     "WebhookEvent",
     "WebhookEventType",
     "parse_webhook",
@@ -63,60 +67,49 @@ TIMESTAMP_HEADER: Final = "X-Webhook-ClickFunnels-Timestamp"
 DEFAULT_TOLERANCE: Final = dt.timedelta(seconds=600)
 
 
-class WebhookEventType(enum.StrEnum):
-    """The webhook event types of this domain, spelled exactly as ClickFunnels does.
+@attrs.frozen
+class Subject:
+    """A subject type whose ``data`` is read into an entity: the one table of them.
 
-    The separators are mixed (``one-time-order`` but ``one_time_order``) because the API's
-    are. The set is open: :class:`WebhookEvent` holds any type as a plain string, and a
-    member compares equal to its string.
+    Attributes:
+        name: the envelope's ``subject_type`` (``Orders::Invoice``).
+        entity: the entity class its data is read into.
+        read: the payload reader, ``read(data, path="data")``.
+        created: the webhook type of the subject's creation.
+        updated: the webhook type of a change no machine event names.
     """
 
-    ORDER_CREATED = "order.created"
-    ORDER_UPDATED = "order.updated"
-    ORDER_DELETED = "order.deleted"
-    ORDER_COMPLETED = "order.completed"
-    ONE_TIME_ORDER_COMPLETED = "one-time-order.completed"
-    ONE_TIME_ORDER_REFUNDED = "one_time_order.refunded"
-    ONE_TIME_ORDER_INVOICE_PAID = "one-time-order.invoice.paid"
-    SUBSCRIPTION_ACTIVATED = "subscription.activated"
-    SUBSCRIPTION_CANCELED = "subscription.canceled"
-    SUBSCRIPTION_REACTIVATED = "subscription.reactivated"
-    SUBSCRIPTION_UPGRADED = "subscription.upgraded"
-    SUBSCRIPTION_DOWNGRADED = "subscription.downgraded"
-    SUBSCRIPTION_CHURNED = "subscription.churned"
-    SUBSCRIPTION_COMPLETED = "subscription.completed"
-    SUBSCRIPTION_MODIFIED = "subscription.modified"
-    SUBSCRIPTION_FIRST_PAYMENT_RECEIVED = "subscription.first_payment_received"
-    SUBSCRIPTION_LINE_ITEMS_CHANGED = "subscription.line_items.changed"
-    SUBSCRIPTION_INVOICE_PAID = "subscription.invoice.paid"
-    SUBSCRIPTION_INVOICE_PAID_OLD = "subscription/invoice.paid"
-    INVOICE_CREATED = "orders/invoice.created"
-    INVOICE_UPDATED = "orders/invoice.updated"
-    INVOICE_PAID = "orders/invoice.paid"
-    INVOICE_PAST_DUE = "orders/invoice.past_due"
-    INVOICE_ABANDONED = "orders/invoice.abandoned"
-    INVOICE_VOIDED = "orders/invoice.voided"
-    INVOICE_REFUNDED = "orders/invoice.refunded"
-    INVOICE_FULFILLED = "orders/invoice.fulfilled"
-    TRANSACTION_CREATED = "orders/transaction.created"
-    TRANSACTION_UPDATED = "orders/transaction.updated"
-    RENEWAL_INVOICE_PAYMENT_DECLINED = "renewal-invoice-payment-declined"
-    FULFILLMENT_CREATED = "fulfillment.created"
-    FULFILLMENT_UPDATED = "fulfillment.updated"
-    RESTOCK_CREATED = "orders/invoices/restock.created"
+    name: str
+    entity: type[Order | Invoice | Fulfillment]
+    read: Callable[..., Order | Invoice | Fulfillment] = attrs.field(repr=False)
+    created: WebhookEventType
+    updated: WebhookEventType
 
 
+_types = WebhookEventType
+#: Every subject type the library reads into an entity; the other tables derive from it.
+SUBJECTS: Final = (
+    Subject("Order", Order, order_from_api, _types.ORDER_CREATED, _types.ORDER_UPDATED),
+    Subject(
+        "Orders::Invoice", Invoice, invoice_from_api, _types.INVOICE_CREATED, _types.INVOICE_UPDATED
+    ),
+    Subject(
+        "Fulfillment",
+        Fulfillment,
+        fulfillment_from_api,
+        _types.FULFILLMENT_CREATED,
+        _types.FULFILLMENT_UPDATED,
+    ),
+)
 #: The subject types whose ``data`` is read into an entity, and the entity classes.
-SUBJECT_TYPES: Final[Mapping[str, type[Order | Invoice | Fulfillment]]] = {
-    "Order": Order,
-    "Orders::Invoice": Invoice,
-    "Fulfillment": Fulfillment,
-}
-_READERS: Final = {
-    "Order": order_from_api,
-    "Orders::Invoice": invoice_from_api,
-    "Fulfillment": fulfillment_from_api,
-}
+SUBJECT_TYPES: Final[Mapping[str, type[Order | Invoice | Fulfillment]]] = MappingProxyType(
+    {subject.name: subject.entity for subject in SUBJECTS}
+)
+#: Each entity class's subject.
+SUBJECT_OF: Final[Mapping[type, Subject]] = MappingProxyType(
+    {subject.entity: subject for subject in SUBJECTS}
+)
+_BY_NAME: Final = {subject.name: subject for subject in SUBJECTS}
 
 
 @attrs.frozen
@@ -285,9 +278,9 @@ def parse_webhook(body: bytes | bytearray | memoryview | str | Mapping[str, Any]
     subject_id = _subject_id(envelope)
     created_at = _moment(envelope, "created_at")
     raw_data = envelope.get("data")
-    reader = _READERS.get(subject_type) if subject_type is not None else None
+    subject = _BY_NAME.get(subject_type) if subject_type is not None else None
     # A typed subject's data is checked by its reader, which says where it is wrong.
-    data: Any = raw_data if reader is None else reader(raw_data, path="data")
+    data: Any = raw_data if subject is None else subject.read(raw_data, path="data")
     return WebhookEvent(
         event_id=event_id,
         event_type=event_type,

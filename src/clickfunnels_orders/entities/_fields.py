@@ -1,17 +1,33 @@
-"""Converters for the entity fields that accept more than the type they store.
+"""Converters and validators of the entity fields, each naming its field.
 
-Each is a named function (``attrs`` runs it in ``__init__``; mypy's attrs plugin reads its
-parameter type for the constructor's signature), so typed code may pass what the
-contract accepts: ``str`` and ``int`` money, the API's status strings, lists for
-collections. Each names its field when it refuses a value.
+Converters convert: each is a named function (``attrs`` runs it in ``__init__``; mypy's
+attrs plugin reads its parameter type for the constructor's signature), so typed code may
+pass what the contract accepts: ``str`` and ``int`` money, the API's status strings,
+lists for collections. Validators validate: they run the rules of
+:mod:`clickfunnels_orders._values` on fields stored as given. Both name their field when
+they refuse a value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any, Final
 
-from clickfunnels_orders._values import to_money, to_status
+from clickfunnels_orders._values import (
+    FrozenJson,
+    to_bool,
+    to_currency,
+    to_id,
+    to_mapping,
+    to_money,
+    to_optional_moment,
+    to_optional_text,
+    to_quantity,
+    to_status,
+    to_text,
+    validator,
+)
 from clickfunnels_orders.entities._lifecycle import Change, check_history
 from clickfunnels_orders.statuses import (
     BillingStatus,
@@ -25,6 +41,20 @@ from clickfunnels_orders.statuses import (
 
 Money = Decimal | str | int
 
+#: The ``extra`` of an entity built by hand: nothing carried.
+NO_EXTRA: Final = FrozenJson({})
+
+# -- validators ---------------------------------------------------------------------------
+
+an_id: Final = validator(to_id)
+a_quantity: Final = validator(to_quantity)
+a_bool: Final = validator(to_bool)
+a_text: Final = validator(to_text)
+an_optional_text: Final = validator(to_optional_text)
+an_optional_moment: Final = validator(to_optional_moment)
+
+# -- converters ---------------------------------------------------------------------------
+
 
 def amount(value: Money) -> Decimal:
     """Convert a line's ``amount``."""
@@ -36,14 +66,19 @@ def total_amount(value: Money) -> Decimal:
     return to_money(value, "total_amount")
 
 
-def amount_paid(value: Money | None) -> Decimal | None:
-    """Convert ``amount_paid``; ``None`` means: derive it from the status."""
-    return None if value is None else to_money(value, "amount_paid")
+def amount_paid(value: Money) -> Decimal:
+    """Convert ``amount_paid``."""
+    return to_money(value, "amount_paid")
 
 
-def amount_refunded(value: Money | None) -> Decimal | None:
-    """Convert ``amount_refunded``; ``None`` means: derive it from the status."""
-    return None if value is None else to_money(value, "amount_refunded")
+def amount_refunded(value: Money) -> Decimal:
+    """Convert ``amount_refunded``."""
+    return to_money(value, "amount_refunded")
+
+
+def currency(value: str) -> str:
+    """Convert a ``currency`` code (upper-cased: the API sends ``usd`` too)."""
+    return to_currency(value, "currency")
 
 
 def invoice_status(value: InvoiceStatus | str) -> InvoiceStatus:
@@ -76,11 +111,18 @@ def billing_status(value: BillingStatus | str) -> BillingStatus:
     return to_status(BillingStatus, value, "billing_status")
 
 
-def order_type(value: OrderType | str | None) -> OrderType | None:
-    """Convert an order's ``order_type``; ``None`` means: derive it from the line items."""
-    return None if value is None else to_status(OrderType, value, "order_type")
+def order_type(value: OrderType | str) -> OrderType:
+    """Convert an order's ``order_type``."""
+    return to_status(OrderType, value, "order_type")
 
 
 def history(value: Iterable[Change]) -> tuple[Change, ...]:
     """Convert ``history``: Change records, oldest first."""
+    if type(value) is tuple and not value:
+        return value
     return check_history(value, "history")
+
+
+def extra(value: Mapping[str, Any]) -> FrozenJson:
+    """Convert ``extra``: carried payload fields, frozen and detached from their source."""
+    return to_mapping(value, "extra")

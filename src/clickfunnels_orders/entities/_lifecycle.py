@@ -16,6 +16,7 @@ from typing import Any, ClassVar, NamedTuple, Self
 from transitions.core import Machine
 
 from clickfunnels_orders._values import to_moment, to_tuple
+from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.errors import InvalidTransitionError, InvalidValueError, OutOfOrderError
 from clickfunnels_orders.machines import CompiledMachine, Route
 
@@ -54,27 +55,34 @@ def check_history(value: object, field: str = "history") -> tuple[Change, ...]:
 
 
 def replace(entity: Any, changes: Mapping[str, Any]) -> Any:
-    """Return a copy of ``entity`` with ``changes``, without re-running validation.
+    """Return a copy of ``entity`` with ``changes``: the fast copy events use.
 
-    Only for changes the caller has already validated. ``attrs.evolve`` re-runs every
-    converter and validator on every field, which costs more than the transition itself;
-    a transition touches a handful of fields it has checked, so it copies the instance
-    dictionary instead.
+    ``attrs.evolve`` re-runs every converter and validator on every field, which costs
+    more than the transition itself. An event sets a handful of fields whose values it
+    has checked, so the copy skips the per-field rules but runs the class's cross-field
+    invariants (its ``__attrs_post_init__``, the same function construction runs): an
+    invariant added there holds after every event too, with nothing else to remember.
     """
-    new = object.__new__(type(entity))
+    cls = type(entity)
+    new = object.__new__(cls)
     object.__setattr__(new, "__dict__", {**entity.__dict__, **changes})
+    invariants = getattr(cls, "__attrs_post_init__", None)
+    if invariants is not None:
+        invariants(new)
     return new
 
 
 class Lifecycle:
     """Mixin for frozen entities whose status lives in a ``transitions`` machine.
 
-    Subclasses set ``_lifecycle`` (the compiled machine), ``machine`` (the
-    ``transitions.Machine`` itself) and ``_status_field`` (the attribute holding the status).
+    Subclasses set ``lifecycle`` (the compiled machine), ``machine`` (the
+    ``transitions.Machine`` itself) and ``_status_field`` (the attribute holding the
+    status), and offer the status as ``status`` (a field, or a property naming the
+    field the API calls it by, such as an order's ``service_status``).
     """
 
     machine: ClassVar[Machine]
-    _lifecycle: ClassVar[CompiledMachine]
+    lifecycle: ClassVar[CompiledMachine]
     _status_field: ClassVar[str]
 
     # Provided by the attrs subclasses.
@@ -92,19 +100,17 @@ class Lifecycle:
         Like ``allowed_events``, it answers for the events a user fires: an internal
         event (the rollup's ``recount``) is never "allowed" to a user.
         """
-        if event not in self._lifecycle.user_events:
+        if event not in self.lifecycle.user_events:
             return False
-        return any(route.admits(self) for route in self._lifecycle.routes_from(event, self._status))
+        return any(route.admits(self) for route in self.lifecycle.routes_from(event, self._status))
 
     @property
     def allowed_events(self) -> tuple[str, ...]:
         """The events a user may fire now, in the machine's declaration order."""
-        return self._lifecycle.allowed(self, self._status)
+        return self.lifecycle.allowed(self, self._status)
 
     def _repr_html_(self) -> str:
         """Render as a small HTML table in notebooks: fields, allowed events, history."""
-        from clickfunnels_orders.display import entity_html  # noqa: PLC0415  because display sits at the edge
-
         return entity_html(self)
 
     def _describe(self) -> str:
@@ -112,7 +118,7 @@ class Lifecycle:
 
     def _routes(self, event: str) -> tuple[Route, ...]:
         """Return the routes of ``event`` open to this entity, or raise if there are none."""
-        entry = self._lifecycle.table.get((event, self.__dict__[self._status_field]))
+        entry = self.lifecycle.table.get((event, self.__dict__[self._status_field]))
         if entry is not None:
             routes, guarded = entry
             if guarded:
@@ -125,15 +131,11 @@ class Lifecycle:
             status,
             self.allowed_events,
             entity=self._describe(),
-            final=status in self._lifecycle.final_states,
+            final=status in self.lifecycle.final_states,
         )
 
     def _check_at(self, event: str, at: object) -> dt.datetime:
-        # The common case (an aware datetime) is checked inline: this runs on every event.
-        if type(at) is dt.datetime and at.tzinfo is not None and at.utcoffset() is not None:
-            moment = at
-        else:
-            moment = to_moment(at, "at")
+        moment = to_moment(at, "at")
         history = self.history
         if history and moment < history[-1].at:
             raise OutOfOrderError(event, moment, history[-1].at)
@@ -149,7 +151,9 @@ class Lifecycle:
         """Take the first route that ``args`` select and return the moved entity.
 
         ``changes`` is the caller's own dict (it is extended here). ``at=None`` marks a
-        derived move, which records no history.
+        derived move, which records no history. What arriving at the route's destination
+        implies (the machine's declared implications) is applied first; the event's own
+        ``changes`` take precedence over it.
         """
         for route in routes:
             if not route.selects or route.accepts(self, args):
@@ -168,6 +172,12 @@ class Lifecycle:
                     + ", ".join(dict.fromkeys(str(r.dest) for r in routes))
                 ),
             )
+        if route.effects and at is not None:
+            implied: dict[str, Any] = {}
+            for effect in route.effects:
+                implied.update(effect(self, at))
+            implied.update(changes)
+            changes = implied
         changes[self._status_field] = route.dest
         if at is not None:
             # tuple.__new__ skips the NamedTuple's generated __new__: this runs on every event.
@@ -184,3 +194,13 @@ class Lifecycle:
 
 _NO_ARGS: Mapping[str, Any] = {}
 _new_tuple = tuple.__new__
+
+
+def is_entity_of(value: object, lifecycle: CompiledMachine) -> bool:
+    """Whether ``value`` is an entity whose lifecycle is ``lifecycle``.
+
+    How one entity module recognises another's entities without importing it (an order
+    takes invoices, and invoices are built from orders: one of the two must not import
+    the other).
+    """
+    return isinstance(value, Lifecycle) and type(value).lifecycle is lifecycle

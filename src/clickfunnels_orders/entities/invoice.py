@@ -3,66 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import attrs
 
 from clickfunnels_orders import machines
-from clickfunnels_orders._values import (
-    normalise,
-    to_bool,
-    to_currency,
-    to_id,
-    to_instances,
-    to_mapping,
-    to_money,
-    to_optional_moment,
-    to_optional_text,
-    to_quantity,
-    to_status,
-    to_text,
-)
+from clickfunnels_orders._values import FrozenJson, to_instances, to_money, to_status
 from clickfunnels_orders.entities import _fields
+from clickfunnels_orders.entities._codec import ApiObject
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
+from clickfunnels_orders.entities.order import Order
 from clickfunnels_orders.errors import AmountError, InvalidTypeError, InvalidValueError
+from clickfunnels_orders.machines import ELIGIBLE_FOR_FULFILLMENT, PAID_IN_FULL, paid_by_status
 from clickfunnels_orders.statuses import (
     RECURRING_PAYMENT_TYPES,
     InvoiceStatus,
     LineItemFulfillmentStatus,
     PaymentProcessor,
 )
+from clickfunnels_orders.timing import TimeRules, advance
 
-if TYPE_CHECKING:
-    from clickfunnels_orders.entities.order import Order
-    from clickfunnels_orders.timing import TimeRules
-
-__all__ = ["Invoice", "InvoiceLineItem"]
-
-_Check = Callable[[object, str], object]
-
-#: Statuses in which, as far as the status says, an invoice was paid in full: the amount
-#: paid when none is given (the API reads an invoice without ``due_amount`` the same way).
-PAID_IN_FULL: frozenset[InvoiceStatus] = frozenset(
-    {
-        InvoiceStatus.PAID,
-        InvoiceStatus.PARTIALLY_REFUNDED,
-        InvoiceStatus.DISPUTED,
-        InvoiceStatus.REFUNDED,
-    }
-)
+__all__ = [
+    "ELIGIBLE_FOR_FULFILLMENT",
+    "PAID_IN_FULL",
+    "Invoice",
+    "InvoiceLineItem",
+    "paid_by_status",
+]
 
 
-def paid_by_status(status: InvoiceStatus, total: Decimal) -> Decimal:
-    """Return what an invoice has paid as far as its status says: all of it, or nothing."""
-    return total if status in PAID_IN_FULL else total - total  # keeps the total's places
+def _paid_by_status(invoice: Invoice) -> Decimal:
+    return paid_by_status(invoice.status, invoice.total_amount)
 
 
-#: Invoice statuses in which an invoice's items are due to ship.
-ELIGIBLE_FOR_FULFILLMENT: frozenset[InvoiceStatus] = frozenset(
-    {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_REFUNDED}
-)
+def _refunded_by_status(invoice: Invoice) -> Decimal:
+    paid = invoice.amount_paid
+    return paid if invoice.status is InvoiceStatus.REFUNDED else paid - paid
 
 
 @attrs.frozen(slots=False)
@@ -75,35 +53,29 @@ class InvoiceLineItem(Lifecycle):
     """
 
     machine: ClassVar = machines.INVOICE_LINE_ITEM.machine
-    _lifecycle: ClassVar = machines.INVOICE_LINE_ITEM
+    lifecycle: ClassVar = machines.INVOICE_LINE_ITEM
     _status_field: ClassVar = "fulfillment_status"
 
-    id: Hashable
-    invoice_id: Hashable
-    variant_id: Hashable
-    quantity: int
+    id: Hashable = attrs.field(validator=_fields.an_id)
+    invoice_id: Hashable = attrs.field(validator=_fields.an_id)
+    variant_id: Hashable = attrs.field(validator=_fields.an_id)
+    quantity: int = attrs.field(validator=_fields.a_quantity)
     amount: Decimal = attrs.field(converter=_fields.amount)
-    fulfillment_required: bool = True
+    fulfillment_required: bool = attrs.field(default=True, validator=_fields.a_bool)
     fulfillment_status: LineItemFulfillmentStatus = attrs.field(
         default=LineItemFulfillmentStatus.UNFULFILLED, converter=_fields.line_item_status
     )
     history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
-    payment_type: str = "one_time"
+    payment_type: str = attrs.field(default="one_time", validator=_fields.a_text)
     #: Payload fields the model does not use, carried along untouched.
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
+    extra: FrozenJson = attrs.field(
+        default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
 
-    _CHECKS: ClassVar[dict[str, _Check]] = {
-        "id": to_id,
-        "invoice_id": to_id,
-        "variant_id": to_id,
-        "quantity": to_quantity,
-        "fulfillment_required": to_bool,
-        "payment_type": to_text,
-        "extra": to_mapping,
-    }
-
-    def __attrs_post_init__(self) -> None:
-        normalise(self, self._CHECKS)
+    @property
+    def status(self) -> LineItemFulfillmentStatus:
+        """The line's status in its machine: its ``fulfillment_status``."""
+        return self.fulfillment_status
 
     @property
     def is_recurring(self) -> bool:
@@ -143,7 +115,7 @@ class InvoiceLineItem(Lifecycle):
             or status is LineItemFulfillmentStatus.COMPLETE
         ):
             return self
-        routes = self._lifecycle.routes_from("recount", status)
+        routes = self.lifecycle.routes_from("recount", status)
         args = {"fulfilled": fulfilled}
         for route in routes:
             if route.accepts(self, args):
@@ -165,7 +137,7 @@ def _line_items(value: Iterable[InvoiceLineItem]) -> tuple[InvoiceLineItem, ...]
 
 
 @attrs.frozen(slots=False)
-class Invoice(Lifecycle):
+class Invoice(Lifecycle, ApiObject):
     """An ``Orders::Invoice``: what was billed for an order, and how much was paid.
 
     Its ``status`` follows the invoice machine (see :mod:`clickfunnels_orders.machines`):
@@ -174,53 +146,44 @@ class Invoice(Lifecycle):
     """
 
     machine: ClassVar = machines.INVOICE.machine
-    _lifecycle: ClassVar = machines.INVOICE
+    lifecycle: ClassVar = machines.INVOICE
     _status_field: ClassVar = "status"
 
-    id: Hashable
-    order_id: Hashable
+    id: Hashable = attrs.field(validator=_fields.an_id)
+    order_id: Hashable = attrs.field(validator=_fields.an_id)
     status: InvoiceStatus = attrs.field(converter=_fields.invoice_status)
     line_items: tuple[InvoiceLineItem, ...] = attrs.field(converter=_line_items)
-    currency: str
+    currency: str = attrs.field(converter=_fields.currency)
     total_amount: Decimal = attrs.field(converter=_fields.total_amount)
     #: When not given: the total for a paid, partially-refunded, disputed or refunded
-    #: invoice, else 0.
-    amount_paid: Decimal = attrs.field(default=None, converter=_fields.amount_paid)
+    #: invoice, else 0 (what the status says was paid; the API reads it the same way).
+    amount_paid: Decimal = attrs.field(
+        default=attrs.Factory(_paid_by_status, takes_self=True), converter=_fields.amount_paid
+    )
     #: When not given: everything paid for a refunded invoice, else 0.
-    amount_refunded: Decimal = attrs.field(default=None, converter=_fields.amount_refunded)
-    issued_at: dt.datetime | None = None
-    due_at: dt.datetime | None = None
-    paid_at: dt.datetime | None = None
+    amount_refunded: Decimal = attrs.field(
+        default=attrs.Factory(_refunded_by_status, takes_self=True),
+        converter=_fields.amount_refunded,
+    )
+    issued_at: dt.datetime | None = attrs.field(default=None, validator=_fields.an_optional_moment)
+    due_at: dt.datetime | None = attrs.field(default=None, validator=_fields.an_optional_moment)
+    paid_at: dt.datetime | None = attrs.field(default=None, validator=_fields.an_optional_moment)
     payment_processor: PaymentProcessor = attrs.field(
         default=PaymentProcessor.PAYMENTS_AI, converter=_fields.payment_processor
     )
     history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
     #: ``initial``, ``renewal``, ``one_time_sale``, ... as the API says; ``None`` if unknown.
-    invoice_type: str | None = None
+    invoice_type: str | None = attrs.field(default=None, validator=_fields.an_optional_text)
     #: Payload fields the model does not use, carried along untouched.
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
-
-    _CHECKS: ClassVar[dict[str, _Check]] = {
-        "id": to_id,
-        "order_id": to_id,
-        "currency": to_currency,
-        "issued_at": to_optional_moment,
-        "due_at": to_optional_moment,
-        "paid_at": to_optional_moment,
-        "invoice_type": to_optional_text,
-        "extra": to_mapping,
-    }
+    extra: FrozenJson = attrs.field(
+        default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        normalise(self, self._CHECKS)
-        if self.amount_paid is None:
-            object.__setattr__(self, "amount_paid", paid_by_status(self.status, self.total_amount))
-        if self.amount_refunded is None:
-            paid = self.amount_paid
-            refunded = paid if self.status is InvoiceStatus.REFUNDED else paid - paid
-            object.__setattr__(self, "amount_refunded", refunded)
+        """Check the invariants across fields (on construction and after every event)."""
+        invoice_id = self.id
         for index, item in enumerate(self.line_items):
-            if item.invoice_id != self.id:
+            if item.invoice_id != invoice_id:
                 raise InvalidValueError(
                     f"line_items[{index}].invoice_id",
                     item.invoice_id,
@@ -290,8 +253,6 @@ class Invoice(Lifecycle):
         Raises:
             InvalidValueError: for another ``invoice_type``, or when no line qualifies.
         """
-        from clickfunnels_orders.entities.order import Order  # noqa: PLC0415  because orders import invoices
-
         if not isinstance(order, Order):
             raise InvalidTypeError("order", order, "an Order")
         selectors: dict[str, Callable[[Any], bool]] = {
@@ -360,10 +321,10 @@ class Invoice(Lifecycle):
             if paying > due:
                 raise AmountError("pay", paying, f"at most {due} is due")
         paid = self.amount_paid + paying
-        changes: dict[str, Any] = {"amount_paid": paid}
-        if paid >= self.total_amount:
-            changes["paid_at"] = at
-        return self._move(routes, self._check_at("pay", at), {"amount_paid": paid}, changes)
+        # Settling sets paid_at: arriving in paid implies it (see machines.invoice).
+        return self._move(
+            routes, self._check_at("pay", at), {"amount_paid": paid}, {"amount_paid": paid}
+        )
 
     def mark_past_due(self, *, at: dt.datetime) -> Self:
         """Mark an unpaid invoice past due (its payment window has passed)."""
@@ -423,7 +384,8 @@ class Invoice(Lifecycle):
 
     def lose_dispute(self, *, at: dt.datetime) -> Self:
         """Close a dispute in the customer's favour: everything paid counts as refunded."""
-        return self._fire("lose_dispute", at, amount_refunded=self.amount_paid)
+        # Arriving in refunded implies everything paid is refunded (see machines.invoice).
+        return self._fire("lose_dispute", at)
 
     def set_status(self, status: InvoiceStatus | str, *, at: dt.datetime) -> Self:
         """Switch an external invoice to ``status``, as the client architects it.
@@ -442,37 +404,12 @@ class Invoice(Lifecycle):
         moment = self._check_at("set_status", at)
         if target is self.status:
             return self
-        changes: dict[str, Any] = {}
-        if target is InvoiceStatus.PAID:
-            changes = {"paid_at": at, "amount_paid": self.total_amount}
-        elif target is InvoiceStatus.REFUNDED:
-            changes = {"amount_refunded": self.amount_paid}
-        return self._move(routes, moment, {"status": target}, changes)
+        # What paid and refunded imply for the amounts is the machine's (machines.invoice).
+        return self._move(routes, moment, {"status": target}, {})
 
     def advance(self, now: dt.datetime, rules: TimeRules | None = None) -> Self:
         """Apply the time rules up to ``now``: past due, then abandoned. See :mod:`timing`."""
-        from clickfunnels_orders.timing import TimeRules, advance  # noqa: PLC0415  because timing builds on invoices
-
         return advance(self, now, rules if rules is not None else TimeRules())
-
-    # -- ClickFunnels payloads (the edge: clickfunnels_orders.payloads) --------------------
-
-    @classmethod
-    def from_api(cls, payload: Mapping[str, Any]) -> Invoice:
-        """Read an ``Orders::Invoice`` as the API returns it; unused fields go to ``extra``.
-
-        Raises:
-            PayloadError: for a malformed payload, naming the offending field's path.
-        """
-        from clickfunnels_orders.payloads import invoice_from_api  # noqa: PLC0415  because payloads sit at the edge and import the core
-
-        return invoice_from_api(payload)
-
-    def to_api(self) -> dict[str, Any]:
-        """Write the invoice as the ClickFunnels API would send it, ``extra`` included."""
-        from clickfunnels_orders.payloads import invoice_to_api  # noqa: PLC0415  because payloads sit at the edge and import the core
-
-        return invoice_to_api(self)
 
 
 def to_money_arg(amount: object, event: str) -> Decimal:

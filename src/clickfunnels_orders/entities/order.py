@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import ClassVar, Final, Protocol, Self
 
 import attrs
 
 from clickfunnels_orders import machines
-from clickfunnels_orders._values import (
-    normalise,
-    to_bool,
-    to_currency,
-    to_id,
-    to_instances,
-    to_mapping,
-    to_moment,
-    to_optional_moment,
-    to_optional_text,
-    to_quantity,
-    to_status,
-    to_text,
-)
+from clickfunnels_orders._values import FrozenJson, to_instances, to_moment, to_status
+from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.entities import _fields
-from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, replace
+from clickfunnels_orders.entities._codec import ApiObject
+from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, is_entity_of, replace
 from clickfunnels_orders.errors import (
     CancelReasonError,
     ForeignInvoiceError,
@@ -41,12 +30,23 @@ from clickfunnels_orders.statuses import (
     ServiceStatus,
 )
 
-if TYPE_CHECKING:
-    from clickfunnels_orders.entities.invoice import Invoice
-
 __all__ = ["Order", "OrderLineItem"]
 
-_Check = Callable[[object, str], object]
+#: The billing status that mirrors each invoice status (the same strings).
+_BILLING: Final[Mapping[InvoiceStatus, BillingStatus]] = {
+    status: BillingStatus(status.value) for status in InvoiceStatus
+}
+
+
+class _Billed(Protocol):
+    """What an order reads of one of its invoices (an :class:`Invoice`)."""
+
+    @property
+    def id(self) -> Hashable: ...  # pragma: no cover  # a protocol
+    @property
+    def order_id(self) -> Hashable: ...  # pragma: no cover  # a protocol
+    @property
+    def status(self) -> InvoiceStatus: ...  # pragma: no cover  # a protocol
 
 
 @attrs.frozen(slots=False)
@@ -58,26 +58,16 @@ class OrderLineItem:
     them.
     """
 
-    id: Hashable
-    variant_id: Hashable
-    quantity: int
+    id: Hashable = attrs.field(validator=_fields.an_id)
+    variant_id: Hashable = attrs.field(validator=_fields.an_id)
+    quantity: int = attrs.field(validator=_fields.a_quantity)
     amount: Decimal = attrs.field(converter=_fields.amount)
-    payment_type: str = "one_time"
-    fulfillment_required: bool = True
+    payment_type: str = attrs.field(default="one_time", validator=_fields.a_text)
+    fulfillment_required: bool = attrs.field(default=True, validator=_fields.a_bool)
     #: Payload fields the model does not use, carried along untouched.
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
-
-    _CHECKS: ClassVar[dict[str, _Check]] = {
-        "id": to_id,
-        "variant_id": to_id,
-        "quantity": to_quantity,
-        "payment_type": to_text,
-        "fulfillment_required": to_bool,
-        "extra": to_mapping,
-    }
-
-    def __attrs_post_init__(self) -> None:
-        normalise(self, self._CHECKS)
+    extra: FrozenJson = attrs.field(
+        default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
 
     @property
     def is_recurring(self) -> bool:
@@ -85,8 +75,6 @@ class OrderLineItem:
         return self.payment_type in RECURRING_PAYMENT_TYPES
 
     def _repr_html_(self) -> str:
-        from clickfunnels_orders.display import entity_html  # noqa: PLC0415  because display sits at the edge
-
         return entity_html(self)
 
 
@@ -95,8 +83,12 @@ def _line_items(value: Iterable[OrderLineItem]) -> tuple[OrderLineItem, ...]:
     return to_instances(value, OrderLineItem, "line_items")
 
 
+def _derived_order_type(order: Order) -> OrderType:
+    return order.derived_order_type
+
+
 @attrs.frozen(slots=False)
-class Order(Lifecycle):
+class Order(Lifecycle, ApiObject):
     """A ClickFunnels order: line items, a service status and a billing status.
 
     ``service_status`` follows the order machine, whose routes depend on the payment
@@ -105,55 +97,56 @@ class Order(Lifecycle):
     """
 
     machine: ClassVar = machines.ORDER.machine
-    _lifecycle: ClassVar = machines.ORDER
+    lifecycle: ClassVar = machines.ORDER
     _status_field: ClassVar = "service_status"
 
-    id: Hashable
-    contact_id: Hashable
-    currency: str
+    id: Hashable = attrs.field(validator=_fields.an_id)
+    contact_id: Hashable = attrs.field(validator=_fields.an_id)
+    currency: str = attrs.field(converter=_fields.currency)
     line_items: tuple[OrderLineItem, ...] = attrs.field(converter=_line_items)
     payment_processor: PaymentProcessor = attrs.field(
         default=PaymentProcessor.PAYMENTS_AI, converter=_fields.payment_processor
     )
-    live_mode: bool = True
+    live_mode: bool = attrs.field(default=True, validator=_fields.a_bool)
     service_status: ServiceStatus = attrs.field(
         default=ServiceStatus.PENDING, converter=_fields.service_status
     )
     billing_status: BillingStatus = attrs.field(
         default=BillingStatus.PENDING, converter=_fields.billing_status
     )
-    #: The given type, or derived from the line items when ``None`` is given.
-    order_type: OrderType = attrs.field(default=None, converter=_fields.order_type)
-    created_at: dt.datetime | None = None
-    canceled_at: dt.datetime | None = None
-    churned_at: dt.datetime | None = None
-    cancel_reason: str | None = None
-    paid_until: dt.datetime | None = None
+    #: When not given: ``subscription-order`` if any line is recurring, else ``one-time-order``.
+    order_type: OrderType = attrs.field(
+        default=attrs.Factory(_derived_order_type, takes_self=True),
+        converter=_fields.order_type,
+    )
+    created_at: dt.datetime | None = attrs.field(default=None, validator=_fields.an_optional_moment)
+    canceled_at: dt.datetime | None = attrs.field(
+        default=None, validator=_fields.an_optional_moment
+    )
+    churned_at: dt.datetime | None = attrs.field(default=None, validator=_fields.an_optional_moment)
+    cancel_reason: str | None = attrs.field(default=None, validator=_fields.an_optional_text)
+    paid_until: dt.datetime | None = attrs.field(default=None, validator=_fields.an_optional_moment)
     history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
     #: Payload fields the model does not use, carried along untouched.
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, hash=False)
-
-    _CHECKS: ClassVar[dict[str, _Check]] = {
-        "id": to_id,
-        "contact_id": to_id,
-        "currency": to_currency,
-        "live_mode": to_bool,
-        "created_at": to_optional_moment,
-        "canceled_at": to_optional_moment,
-        "churned_at": to_optional_moment,
-        "cancel_reason": to_optional_text,
-        "paid_until": to_optional_moment,
-        "extra": to_mapping,
-    }
-
-    def __attrs_post_init__(self) -> None:
-        normalise(self, self._CHECKS)
-        if self.order_type is None:
-            recurring = any(line.is_recurring for line in self.line_items)
-            derived = OrderType.SUBSCRIPTION if recurring else OrderType.ONE_TIME
-            object.__setattr__(self, "order_type", derived)
+    extra: FrozenJson = attrs.field(
+        default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
 
     # -- derived values --------------------------------------------------------------------
+
+    @property
+    def status(self) -> ServiceStatus:
+        """The order's status in its machine: its ``service_status``."""
+        return self.service_status
+
+    @property
+    def derived_order_type(self) -> OrderType:
+        """The type the line items give: subscription if any is recurring, else one-time.
+
+        What ``order_type`` defaults to; the API may say otherwise, and its word is kept.
+        """
+        recurring = any(line.is_recurring for line in self.line_items)
+        return OrderType.SUBSCRIPTION if recurring else OrderType.ONE_TIME
 
     @property
     def is_external(self) -> bool:
@@ -253,14 +246,12 @@ class Order(Lifecycle):
         moment = self._check_at("set_status", at)
         if target is self.service_status:
             return self
-        changes: dict[str, Any] = {}
-        if target is ServiceStatus.CANCELED:
-            changes = {"canceled_at": at, "churned_at": at, "cancel_reason": "other"}
-        return self._move(routes, moment, {"status": target}, changes)
+        # What canceled implies (the cancel fields) is the machine's (machines.order).
+        return self._move(routes, moment, {"status": target}, {})
 
     # -- cross-entity rules ----------------------------------------------------------------
 
-    def apply_invoice(self, invoice: Invoice, *, at: dt.datetime) -> Self:
+    def apply_invoice(self, invoice: _Billed, *, at: dt.datetime) -> Self:
         """Bring the order up to date with one of its invoices.
 
         ``billing_status`` takes the invoice's status (a mirror: no history record). When
@@ -270,14 +261,12 @@ class Order(Lifecycle):
         Raises:
             ForeignInvoiceError: for another order's invoice.
         """
-        from clickfunnels_orders.entities.invoice import Invoice  # noqa: PLC0415  because invoices import orders
-
-        if not isinstance(invoice, Invoice):
+        if not is_entity_of(invoice, machines.INVOICE):
             raise InvalidTypeError("invoice", invoice, "an Invoice")
         if invoice.order_id != self.id:
             raise ForeignInvoiceError(self.id, invoice.id, invoice.order_id)
         moment = to_moment(at, "at")
-        billing = BillingStatus(invoice.status.value)
+        billing = _BILLING[invoice.status]
         moved = self
         if invoice.status is InvoiceStatus.PAID and self.service_status is ServiceStatus.PENDING:
             event = "complete" if self.order_type is OrderType.ONE_TIME else "activate"
@@ -307,22 +296,3 @@ class Order(Lifecycle):
         lines = list(self.line_items)
         lines[positions[0]] = line_item
         return attrs.evolve(self, line_items=tuple(lines))
-
-    # -- ClickFunnels payloads (the edge: clickfunnels_orders.payloads) --------------------
-
-    @classmethod
-    def from_api(cls, payload: Mapping[str, Any]) -> Order:
-        """Read an order as the ClickFunnels API returns it; unused fields go to ``extra``.
-
-        Raises:
-            PayloadError: for a malformed payload, naming the offending field's path.
-        """
-        from clickfunnels_orders.payloads import order_from_api  # noqa: PLC0415  because payloads sit at the edge and import the core
-
-        return order_from_api(payload)
-
-    def to_api(self) -> dict[str, Any]:
-        """Write the order as the ClickFunnels API would send it, ``extra`` included."""
-        from clickfunnels_orders.payloads import order_to_api  # noqa: PLC0415  because payloads sit at the edge and import the core
-
-        return order_to_api(self)

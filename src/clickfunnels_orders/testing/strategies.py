@@ -151,8 +151,8 @@ def _prefer_open(draw: st.DrawFn, entity: Any, allowed: tuple[str, ...]) -> tupl
     Without this, a walk ends in abandoned or voided as often as it goes anywhere, and
     the statuses deep in a lifecycle (partially-refunded, churned) are rarely generated.
     """
-    lifecycle = entity._lifecycle  # noqa: SLF001  because the walk reads the entity's own machine
-    status = entity.__dict__[entity._status_field]  # noqa: SLF001  ditto
+    lifecycle = entity.lifecycle
+    status = entity.status
     open_events = tuple(
         event
         for event in allowed
