@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -17,9 +17,9 @@ from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 E = TypeVar("E", bound=enum.StrEnum)
 
 #: Money beyond these magnitudes is not money but a mistake (or an attack on the
-#: arithmetic): below 10**30, with at most 30 places after the point. Every amount the
-#: library accepts therefore has at most 60 significant digits, and the payload layer
-#: reads and writes exactly this range (it calls :func:`to_money`).
+#: arithmetic): below 10**30, and not below 10**-30 unless it is zero. Writing an amount
+#: out digit by digit is therefore bounded by what was read in. The payload layer reads
+#: and writes exactly this range: it calls :func:`to_money`.
 MAX_MONEY_DIGITS = 30
 MIN_MONEY_EXPONENT = -30
 #: The words every money refusal ends with.
@@ -37,6 +37,14 @@ def to_money(value: object, field: str) -> Decimal:
         InvalidTypeError: for a float, a bool or another type.
         InvalidValueError: for a malformed string, NaN, infinity or a negative amount.
     """
+    # The common case first: a finite, non-negative Decimal of a sensible size.
+    if (
+        type(value) is Decimal
+        and value.is_finite()
+        and not value.is_signed()
+        and (not value or MIN_MONEY_EXPONENT <= value.adjusted() < MAX_MONEY_DIGITS)
+    ):
+        return value
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, float):
@@ -252,19 +260,3 @@ def to_mapping(value: object, field: str) -> FrozenJson:
     if not isinstance(value, Mapping):
         raise InvalidTypeError(field, value, "a mapping")
     return FrozenJson(value)
-
-
-def validator(check: Callable[[object, str], T]) -> Callable[[object, Any, T], None]:
-    """Return an attrs validator that runs ``check(value, field_name)`` on a field.
-
-    attrs hands a validator the field's ``Attribute``, so the error names the field as the
-    entity spells it; ``check`` refuses with an :class:`InvalidValueError` or
-    :class:`InvalidTypeError`, and what it returns is ignored (conversion is a converter's
-    job, not a validator's).
-    """
-
-    def validate(_instance: object, attribute: Any, value: T) -> None:
-        check(value, attribute.name)
-
-    validate.__name__ = f"validate_{getattr(check, '__name__', 'value')}"
-    return validate

@@ -26,7 +26,6 @@ from clickfunnels_orders._values import (
     to_quantity,
     to_status,
     to_text,
-    validator,
 )
 from clickfunnels_orders.entities._lifecycle import Change, check_history
 from clickfunnels_orders.statuses import (
@@ -45,13 +44,46 @@ Money = Decimal | str | int
 NO_EXTRA: Final = FrozenJson({})
 
 # -- validators ---------------------------------------------------------------------------
+# Each runs the rule of clickfunnels_orders._values; the common, plainly valid case is
+# recognised inline first (a check strictly narrower than the rule), because these run
+# on every field of every entity built.
 
-an_id: Final = validator(to_id)
-a_quantity: Final = validator(to_quantity)
-a_bool: Final = validator(to_bool)
-a_text: Final = validator(to_text)
-an_optional_text: Final = validator(to_optional_text)
-an_optional_moment: Final = validator(to_optional_moment)
+
+def an_id(_instance: object, attribute: Any, value: object) -> None:
+    """Validate an id: hashable and not ``None``."""
+    if type(value) is not int and type(value) is not str:
+        to_id(value, attribute.name)
+
+
+def a_quantity(_instance: object, attribute: Any, value: int) -> None:
+    """Validate a quantity: a positive int."""
+    if type(value) is not int or value < 1:
+        to_quantity(value, attribute.name)
+
+
+def a_bool(_instance: object, attribute: Any, value: object) -> None:
+    """Validate a flag: a bool."""
+    if value is not True and value is not False:
+        to_bool(value, attribute.name)
+
+
+def a_text(_instance: object, attribute: Any, value: object) -> None:
+    """Validate a str."""
+    if type(value) is not str:
+        to_text(value, attribute.name)
+
+
+def an_optional_text(_instance: object, attribute: Any, value: object) -> None:
+    """Validate ``None`` or a str."""
+    if value is not None and type(value) is not str:
+        to_optional_text(value, attribute.name)
+
+
+def an_optional_moment(_instance: object, attribute: Any, value: object) -> None:
+    """Validate ``None`` or an aware datetime."""
+    if value is not None:
+        to_optional_moment(value, attribute.name)
+
 
 # -- converters ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, ClassVar, NamedTuple, Self
 
 from transitions.core import Machine
@@ -60,16 +60,33 @@ def replace(entity: Any, changes: Mapping[str, Any]) -> Any:
     ``attrs.evolve`` re-runs every converter and validator on every field, which costs
     more than the transition itself. An event sets a handful of fields whose values it
     has checked, so the copy skips the per-field rules but runs the class's cross-field
-    invariants (its ``__attrs_post_init__``, the same function construction runs): an
-    invariant added there holds after every event too, with nothing else to remember.
+    invariants (its ``_check_invariants``, the same function construction runs from
+    ``__attrs_post_init__``): an invariant added there holds after every event too, with
+    nothing else to remember.
     """
     cls = type(entity)
-    new = object.__new__(cls)
-    object.__setattr__(new, "__dict__", {**entity.__dict__, **changes})
-    invariants = getattr(cls, "__attrs_post_init__", None)
-    if invariants is not None:
-        invariants(new)
+    new = _new_object(cls)
+    # Filling the new instance's own dict is cheaper than assigning it a fresh one.
+    state = new.__dict__
+    state.update(entity.__dict__)
+    state.update(changes)
+    _invariants_of(cls)(new, entity)
     return new
+
+
+def _invariants_of(cls: type) -> Callable[[Any, Any], None]:
+    invariants = _INVARIANTS.get(cls)
+    if invariants is None:
+        invariants = _INVARIANTS[cls] = getattr(cls, "_check_invariants", _no_invariants)
+    return invariants
+
+
+def _no_invariants(_entity: object, _before: object) -> None:
+    """A class with no cross-field invariants."""
+
+
+#: Each class's cross-field invariants (its ``_check_invariants``), looked up once.
+_INVARIANTS: dict[type, Callable[[Any, Any], None]] = {}
 
 
 class Lifecycle:
@@ -116,15 +133,25 @@ class Lifecycle:
     def _describe(self) -> str:
         return f"{type(self).__name__} {self.id!r}"
 
+    def _open_routes(self, event: str) -> tuple[Route, ...]:
+        """Return the routes of ``event`` whose entity conditions hold now (maybe none)."""
+        entry = self.lifecycle.table.get((event, self.__dict__[self._status_field]))
+        if entry is None:
+            return ()
+        routes, guarded = entry
+        if not guarded:
+            return routes
+        if len(routes) == 1:  # the common case, without building a tuple
+            return routes if routes[0].admits(self) else ()
+        return tuple(route for route in routes if route.admits(self))
+
     def _routes(self, event: str) -> tuple[Route, ...]:
         """Return the routes of ``event`` open to this entity, or raise if there are none."""
         entry = self.lifecycle.table.get((event, self.__dict__[self._status_field]))
-        if entry is not None:
-            routes, guarded = entry
-            if guarded:
-                routes = tuple(route for route in routes if route.admits(self))
-            if routes:
-                return routes
+        # Unguarded routes, the common case, are returned without a further call.
+        routes = entry[0] if entry is not None and not entry[1] else self._open_routes(event)
+        if routes:
+            return routes
         status = self._status
         raise InvalidTransitionError(
             event,
@@ -135,7 +162,12 @@ class Lifecycle:
         )
 
     def _check_at(self, event: str, at: object) -> dt.datetime:
-        moment = to_moment(at, "at")
+        # A plainly aware datetime is recognised inline (this runs on every event); any
+        # other value meets the one rule for moments.
+        if type(at) is _datetime and at.tzinfo is not None and at.utcoffset() is not None:
+            moment = at
+        else:
+            moment = to_moment(at, "at")
         history = self.history
         if history and moment < history[-1].at:
             raise OutOfOrderError(event, moment, history[-1].at)
@@ -150,10 +182,10 @@ class Lifecycle:
     ) -> Self:
         """Take the first route that ``args`` select and return the moved entity.
 
-        ``changes`` is the caller's own dict (it is extended here). ``at=None`` marks a
-        derived move, which records no history. What arriving at the route's destination
-        implies (the machine's declared implications) is applied first; the event's own
-        ``changes`` take precedence over it.
+        ``at=None`` marks a derived move, which records no history. What arriving at the
+        route's destination implies (the machine's declared implications) is applied
+        first; the event's own ``changes`` take precedence over it. The copy runs the
+        class's cross-field invariants, as :func:`replace` does.
         """
         for route in routes:
             if not route.selects or route.accepts(self, args):
@@ -172,18 +204,21 @@ class Lifecycle:
                     + ", ".join(dict.fromkeys(str(r.dest) for r in routes))
                 ),
             )
-        if route.effects and at is not None:
-            implied: dict[str, Any] = {}
+        cls = type(self)
+        moved: Self = _new_object(cls)
+        state = moved.__dict__
+        state.update(self.__dict__)
+        if at is not None:
             for effect in route.effects:
-                implied.update(effect(self, at))
-            implied.update(changes)
-            changes = implied
-        changes[self._status_field] = route.dest
+                # What the destination implies first; the event's own changes win.
+                state.update(effect(self, at))
+        state.update(changes)
+        state[self._status_field] = route.dest
         if at is not None:
             # tuple.__new__ skips the NamedTuple's generated __new__: this runs on every event.
             change = _new_tuple(Change, (route.event, route.source, route.dest, at))
-            changes["history"] = self.history + (change,)  # noqa: RUF005  because it is faster here
-        moved: Self = replace(self, changes)
+            state["history"] = self.history + (change,)  # noqa: RUF005  because it is faster here
+        _invariants_of(cls)(moved, self)
         return moved
 
     def _fire(self, event: str, at: object, **changes: Any) -> Self:
@@ -194,6 +229,8 @@ class Lifecycle:
 
 _NO_ARGS: Mapping[str, Any] = {}
 _new_tuple = tuple.__new__
+_new_object = object.__new__
+_datetime = dt.datetime
 
 
 def is_entity_of(value: object, lifecycle: CompiledMachine) -> bool:

@@ -180,23 +180,43 @@ class Invoice(Lifecycle, ApiObject):
     )
 
     def __attrs_post_init__(self) -> None:
-        """Check the invariants across fields (on construction and after every event)."""
-        invoice_id = self.id
-        for index, item in enumerate(self.line_items):
-            if item.invoice_id != invoice_id:
+        """Check the invariants across fields, once the fields are built."""
+        self._check_invariants(None)
+
+    def _check_invariants(self, before: Invoice | None) -> None:
+        """Check the invariants across fields: on construction, and after every event.
+
+        ``before`` is the valid entity an event copied this one from (``None`` on
+        construction): an invariant none of whose fields the event replaced still holds,
+        so only the others are checked again.
+        """
+        state = self.__dict__
+        invoice_id = state["id"]
+        line_items = state["line_items"]
+        if before is None or line_items is not before.line_items or invoice_id is not before.id:
+            for item in line_items:
+                if item.invoice_id != invoice_id:
+                    index = line_items.index(item)
+                    raise InvalidValueError(
+                        f"line_items[{index}].invoice_id",
+                        item.invoice_id,
+                        f"the id of the invoice that holds it ({invoice_id!r})",
+                    )
+        paid = state["amount_paid"]
+        total = state["total_amount"]
+        refunded = state["amount_refunded"]
+        if (
+            before is None
+            or paid is not before.amount_paid
+            or total is not before.total_amount
+            or refunded is not before.amount_refunded
+        ):
+            if paid > total:
+                raise InvalidValueError("amount_paid", paid, f"at most total_amount ({total})")
+            if refunded > paid:
                 raise InvalidValueError(
-                    f"line_items[{index}].invoice_id",
-                    item.invoice_id,
-                    f"the id of the invoice that holds it ({self.id!r})",
+                    "amount_refunded", refunded, f"at most amount_paid ({paid})"
                 )
-        if self.amount_paid > self.total_amount:
-            raise InvalidValueError(
-                "amount_paid", self.amount_paid, f"at most total_amount ({self.total_amount})"
-            )
-        if self.amount_refunded > self.amount_paid:
-            raise InvalidValueError(
-                "amount_refunded", self.amount_refunded, f"at most amount_paid ({self.amount_paid})"
-            )
 
     # -- derived values --------------------------------------------------------------------
 
@@ -313,14 +333,14 @@ class Invoice(Lifecycle, ApiObject):
             AmountError: for a non-positive amount or more than is due.
         """
         routes = self._routes("pay")
-        due = self.total_amount - self.amount_paid  # due_amount, without a property call
         if amount is None:
-            paying = due
+            paid = self.total_amount  # the rest: everything is then paid, exactly
         else:
             paying = to_money_arg(amount, "pay")
+            due = self.total_amount - self.amount_paid  # due_amount, without a property call
             if paying > due:
                 raise AmountError("pay", paying, f"at most {due} is due")
-        paid = self.amount_paid + paying
+            paid = self.amount_paid + paying
         # Settling sets paid_at: arriving in paid implies it (see machines.invoice).
         return self._move(
             routes, self._check_at("pay", at), {"amount_paid": paid}, {"amount_paid": paid}

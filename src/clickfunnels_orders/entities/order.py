@@ -38,6 +38,11 @@ _BILLING: Final[Mapping[InvoiceStatus, BillingStatus]] = {
 }
 
 
+_PAID: Final = InvoiceStatus.PAID
+_PENDING: Final = ServiceStatus.PENDING
+_ONE_TIME: Final = OrderType.ONE_TIME
+
+
 class _Billed(Protocol):
     """What an order reads of one of its invoices (an :class:`Invoice`)."""
 
@@ -265,16 +270,20 @@ class Order(Lifecycle, ApiObject):
             raise InvalidTypeError("invoice", invoice, "an Invoice")
         if invoice.order_id != self.id:
             raise ForeignInvoiceError(self.id, invoice.id, invoice.order_id)
-        moment = to_moment(at, "at")
-        billing = _BILLING[invoice.status]
-        moved = self
-        if invoice.status is InvoiceStatus.PAID and self.service_status is ServiceStatus.PENDING:
-            event = "complete" if self.order_type is OrderType.ONE_TIME else "activate"
-            if self.may(event):
-                moved = self._fire(event, moment)
-        if moved.billing_status is billing:
-            return moved
-        updated: Self = replace(moved, {"billing_status": billing})
+        status = invoice.status
+        billing = _BILLING[status]
+        if status is _PAID and self.service_status is _PENDING:
+            event = "complete" if self.order_type is _ONE_TIME else "activate"
+            routes = self._open_routes(event)
+            if routes:
+                # One copy: the service-status move, with the billing mirror riding along.
+                return self._move(
+                    routes, self._check_at(event, at), {}, {"billing_status": billing}
+                )
+        to_moment(at, "at")
+        if self.billing_status is billing:
+            return self
+        updated: Self = replace(self, {"billing_status": billing})
         return updated
 
     def replace_line_item(self, line_item_id: Hashable, line_item: OrderLineItem) -> Self:
