@@ -6,17 +6,26 @@ import contextlib
 import copy
 import json
 import math
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clickfunnels_orders import Fulfillment, Invoice, InvoiceStatus, Order, PayloadError
-from clickfunnels_orders.testing.strategies import fulfillments, invoices, orders
+from clickfunnels_orders import (
+    Fulfillment,
+    Invoice,
+    InvoiceLineItem,
+    InvoiceStatus,
+    Order,
+    PayloadError,
+)
+from clickfunnels_orders.testing.strategies import amounts, fulfillments, invoices, orders
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clickfunnels"
 Entity = Order | Invoice | Fulfillment
@@ -242,3 +251,53 @@ def test_any_json_value_is_read_or_refused_with_a_payload_error(
     """Arbitrary JSON, object or not, never raises anything but PayloadError."""
     with contextlib.suppress(PayloadError):
         cls.from_api(value)
+
+
+@given(
+    total=amounts(),
+    line_amount=amounts(),
+    paid_share=st.integers(min_value=0, max_value=2),
+    status=st.sampled_from(InvoiceStatus),
+)
+def test_money_over_the_whole_accepted_range_round_trips(
+    total: Decimal, line_amount: Decimal, paid_share: int, status: InvoiceStatus
+) -> None:
+    """Any amount an invoice accepts comes back equal through to_api, JSON text and from_api."""
+    paid = (Decimal(0), total, total)[paid_share]
+    line = InvoiceLineItem(id=1, invoice_id=7, variant_id=3, quantity=1, amount=line_amount)
+    invoice = Invoice(
+        id=7,
+        order_id=2,
+        status=status,
+        line_items=(line,),
+        currency="USD",
+        total_amount=total,
+        amount_paid=paid,
+    )
+    text = json.dumps(invoice.to_api())
+    back = Invoice.from_api(json.loads(text, parse_float=Decimal))
+    assert (back.total_amount, back.amount_paid) == (total, paid)
+    assert back.line_items[0].amount == line_amount
+
+
+def test_the_amount_that_once_failed_the_round_trip_now_survives_it() -> None:
+    """One significant digit far beyond the cents is kept, both ways."""
+    amount = Decimal("1.0000000000000000000000000000000001")
+    invoice = Invoice(
+        id=1, order_id=2, status="unpaid", line_items=(), currency="USD", total_amount=amount
+    )
+    assert Invoice.from_api(invoice.to_api()).total_amount == amount
+
+
+def test_an_id_json_cannot_carry_is_refused_when_written() -> None:
+    """Any hashable is an id inside the library; to_api names one JSON cannot hold."""
+    invoice = Invoice(
+        id=uuid.UUID(int=5),
+        order_id=2,
+        status="unpaid",
+        line_items=(),
+        currency="USD",
+        total_amount=Decimal(1),
+    )
+    with pytest.raises(PayloadError, match=r"^id: .*expected an id the API can carry"):
+        invoice.to_api()

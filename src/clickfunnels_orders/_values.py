@@ -7,10 +7,11 @@ or raises an error naming the field, what it got and what it expects.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
@@ -22,6 +23,18 @@ E = TypeVar("E", bound=enum.StrEnum)
 #: and writes exactly this range: it calls :func:`to_money`.
 MAX_MONEY_DIGITS = 30
 MIN_MONEY_EXPONENT = -30
+#: The library's own arithmetic on money: wide enough that sums and differences of the
+#: amounts it accepts are exact, whatever ``decimal.getcontext()`` says in the caller's
+#: thread; a result that would still need rounding raises instead of being rounded.
+MONEY_CONTEXT: Final = decimal.Context(
+    prec=1000,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-2000,
+    Emax=2000,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+)
+#: A decimal string longer than this is not an amount (and would be costly to read).
+MAX_MONEY_TEXT = 200
 #: The words every money refusal ends with.
 MONEY_EXPECTED = "a decimal string such as '9.99'"
 T = TypeVar("T")
@@ -54,23 +67,51 @@ def to_money(value: object, field: str) -> Decimal:
     elif isinstance(value, int) and not isinstance(value, bool):
         amount = Decimal(value)
     elif isinstance(value, str):
-        try:
-            amount = Decimal(value.strip())
-        except InvalidOperation:
-            raise InvalidValueError(field, value, "a decimal string such as '9.99'") from None
+        amount = _read_money_text(value, field)
     else:
         raise InvalidTypeError(field, value, "a Decimal, an int or a decimal string")
     if not amount.is_finite():
         raise InvalidValueError(field, value, "a finite amount")
     if amount < 0:
         raise InvalidValueError(field, value, "a non-negative amount")
-    if amount and (
-        amount.adjusted() >= MAX_MONEY_DIGITS or amount.as_tuple().exponent < MIN_MONEY_EXPONENT  # type: ignore[operator]  # finite: an int
-    ):
+    if amount and not MIN_MONEY_EXPONENT <= amount.adjusted() < MAX_MONEY_DIGITS:
         raise InvalidValueError(
-            field, value, "an amount of a sensible size (below 10**30, at most 30 places)"
+            field, value, "an amount of a sensible size (from 10**-30 to below 10**30)"
         )
     return amount
+
+
+def _read_money_text(value: str, field: str) -> Decimal:
+    if len(value) > MAX_MONEY_TEXT:
+        raise InvalidValueError(field, value, "an amount of a sensible size")
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:
+        raise InvalidValueError(field, value, "a decimal string such as '9.99'") from None
+
+
+def plus(a: Decimal, b: Decimal | int, field: str) -> Decimal:
+    """Return ``a + b``, exactly (in :data:`MONEY_CONTEXT`), naming ``field`` if it cannot be."""
+    try:
+        return MONEY_CONTEXT.add(a, b)
+    except decimal.DecimalException:
+        raise InvalidValueError(field, a, "an amount whose sum is exact") from None
+
+
+def minus(a: Decimal, b: Decimal, field: str) -> Decimal:
+    """Return ``a - b``, exactly (in :data:`MONEY_CONTEXT`), naming ``field`` if it cannot be."""
+    try:
+        return MONEY_CONTEXT.subtract(a, b)
+    except decimal.DecimalException:
+        raise InvalidValueError(field, a, "an amount whose difference is exact") from None
+
+
+def times(a: Decimal, n: int, field: str) -> Decimal:
+    """Return ``a * n``, exactly (in :data:`MONEY_CONTEXT`), naming ``field`` if it cannot be."""
+    try:
+        return MONEY_CONTEXT.multiply(a, n)
+    except decimal.DecimalException:
+        raise InvalidValueError(field, a, "an amount whose product is exact") from None
 
 
 def to_json_money(value: object, field: str) -> Decimal:

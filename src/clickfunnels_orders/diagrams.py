@@ -11,6 +11,7 @@ from typing import Any
 
 from transitions.core import Machine
 
+from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem, Order
 from clickfunnels_orders.errors import InvalidTypeError
 
 __all__ = ["diagram", "lifecycles_page", "transition_table"]
@@ -95,13 +96,6 @@ def transition_table(entity_class: type[Any], *, events: Iterable[str] | None = 
 
 def lifecycles_page() -> str:
     """Return the Markdown of ``docs/lifecycles.md``, generated from the machines."""
-    from clickfunnels_orders.entities import (  # noqa: PLC0415  because entities import this package
-        Fulfillment,
-        Invoice,
-        InvoiceLineItem,
-        Order,
-    )
-
     parts = [
         "# Lifecycles\n",
         (

@@ -10,7 +10,15 @@ from typing import Any, ClassVar, Self
 import attrs
 
 from clickfunnels_orders import machines
-from clickfunnels_orders._values import FrozenJson, to_instances, to_money, to_status
+from clickfunnels_orders._values import (
+    FrozenJson,
+    minus,
+    plus,
+    times,
+    to_instances,
+    to_money,
+    to_status,
+)
 from clickfunnels_orders.entities import _fields
 from clickfunnels_orders.entities._codec import ApiObject
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
@@ -40,7 +48,9 @@ def _paid_by_status(invoice: Invoice) -> Decimal:
 
 def _refunded_by_status(invoice: Invoice) -> Decimal:
     paid = invoice.amount_paid
-    return paid if invoice.status is InvoiceStatus.REFUNDED else paid - paid
+    return (
+        paid if invoice.status is InvoiceStatus.REFUNDED else minus(paid, paid, "amount_refunded")
+    )
 
 
 @attrs.frozen(slots=False)
@@ -223,12 +233,12 @@ class Invoice(Lifecycle, ApiObject):
     @property
     def due_amount(self) -> Decimal:
         """What is still to be paid."""
-        return self.total_amount - self.amount_paid
+        return minus(self.total_amount, self.amount_paid, "due_amount")
 
     @property
     def refundable_amount(self) -> Decimal:
         """What has been paid and not yet refunded."""
-        return self.amount_paid - self.amount_refunded
+        return minus(self.amount_paid, self.amount_refunded, "refundable_amount")
 
     @property
     def eligible_for_fulfillment(self) -> bool:
@@ -297,7 +307,7 @@ class Invoice(Lifecycle, ApiObject):
                 invoice_id=id,
                 variant_id=line.variant_id,
                 quantity=line.quantity,
-                amount=line.amount * line.quantity,
+                amount=times(line.amount, line.quantity, "amount"),
                 fulfillment_required=line.fulfillment_required,
                 payment_type=line.payment_type,
             )
@@ -309,7 +319,7 @@ class Invoice(Lifecycle, ApiObject):
             status=InvoiceStatus.DRAFT,
             line_items=items,
             currency=order.currency,
-            total_amount=sum((item.amount for item in items), Decimal(0)),
+            total_amount=_total(item.amount for item in items),
             due_at=due_at,
             payment_processor=order.payment_processor,
             invoice_type=invoice_type,
@@ -337,10 +347,10 @@ class Invoice(Lifecycle, ApiObject):
             paid = self.total_amount  # the rest: everything is then paid, exactly
         else:
             paying = to_money_arg(amount, "pay")
-            due = self.total_amount - self.amount_paid  # due_amount, without a property call
+            due = minus(self.total_amount, self.amount_paid, "amount")
             if paying > due:
                 raise AmountError("pay", paying, f"at most {due} is due")
-            paid = self.amount_paid + paying
+            paid = plus(self.amount_paid, paying, "amount")
         # Settling sets paid_at: arriving in paid implies it (see machines.invoice).
         return self._move(
             routes, self._check_at("pay", at), {"amount_paid": paid}, {"amount_paid": paid}
@@ -373,7 +383,7 @@ class Invoice(Lifecycle, ApiObject):
                 refund of a partially-paid invoice.
         """
         routes = self._routes("refund")
-        refundable = self.amount_paid - self.amount_refunded  # refundable_amount, inline
+        refundable = minus(self.amount_paid, self.amount_refunded, "amount")
         if amount is None:
             refunding = refundable
         else:
@@ -386,7 +396,7 @@ class Invoice(Lifecycle, ApiObject):
                     refunding,
                     f"a partially-paid invoice is refunded in full ({refundable}) or not at all",
                 )
-        refunded = self.amount_refunded + refunding
+        refunded = plus(self.amount_refunded, refunding, "amount")
         return self._move(
             routes,
             self._check_at("refund", at),
@@ -430,6 +440,13 @@ class Invoice(Lifecycle, ApiObject):
     def advance(self, now: dt.datetime, rules: TimeRules | None = None) -> Self:
         """Apply the time rules up to ``now``: past due, then abandoned. See :mod:`timing`."""
         return advance(self, now, rules if rules is not None else TimeRules())
+
+
+def _total(amounts: Iterable[Decimal]) -> Decimal:
+    total = Decimal(0)
+    for amount in amounts:
+        total = plus(total, amount, "total_amount")
+    return total
 
 
 def to_money_arg(amount: object, event: str) -> Decimal:

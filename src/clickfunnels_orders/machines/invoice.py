@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from clickfunnels_orders._values import minus
 from clickfunnels_orders.machines._engine import Guard, Implication, Route, build, pairs
 from clickfunnels_orders.machines._shared import IS_EXTERNAL, TARGETS_DEST
 from clickfunnels_orders.statuses import InvoiceStatus
@@ -53,7 +54,9 @@ ELIGIBLE_FOR_FULFILLMENT: Final[frozenset[InvoiceStatus]] = frozenset(
 
 def paid_by_status(status: InvoiceStatus, total: Decimal) -> Decimal:
     """Return what an invoice has paid as far as its status says: all of it, or nothing."""
-    return total if status in PAID_IN_FULL else total - total  # keeps the total's places
+    return (
+        total if status in PAID_IN_FULL else minus(total, total, "amount_paid")
+    )  # 0, in its places
 
 
 def _disputed_from_partial_refund(entity: Any, _route: Route, _args: Mapping[str, Any]) -> bool:

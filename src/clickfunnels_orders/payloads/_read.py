@@ -11,7 +11,7 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
-from clickfunnels_orders._values import copy_json
+from clickfunnels_orders._values import copy_json, minus
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -220,7 +220,7 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
     total: Decimal = wire.total_amount
     due: Decimal | None = wire.due_amount
     # Without due_amount, the entity derives both amounts from the status, as the API does.
-    paid = None if due is None else total - due
+    paid = None if due is None else minus(total, due, "due_amount")
     if paid is not None and paid < 0:
         raise PayloadError(
             _join(path, "due_amount"),

@@ -10,6 +10,7 @@ from typing import Any, Final, get_args, get_origin
 
 import attrs
 
+from clickfunnels_orders._values import minus
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -136,7 +137,8 @@ class _InvoiceLineWire:
 
 
 def _due_when_absent(invoice: Invoice) -> Decimal:
-    return invoice.total_amount - paid_by_status(invoice.status, invoice.total_amount)
+    total = invoice.total_amount
+    return minus(total, paid_by_status(invoice.status, total), "due_amount")
 
 
 @attrs.frozen(kw_only=True)
@@ -149,7 +151,7 @@ class _InvoiceWire:
         metadata=_meta(
             to="",
             absent=_due_when_absent,
-            get=lambda invoice: invoice.total_amount - invoice.amount_paid,
+            get=lambda invoice: invoice.due_amount,
             errors=("amount_paid", "amount_refunded"),
         ),
     )

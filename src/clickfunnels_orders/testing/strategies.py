@@ -1,7 +1,8 @@
 """Hypothesis strategies for ClickFunnels orders, invoices and fulfillments.
 
 Every strategy generates valid entities of every status, with values the API can
-represent: two-decimal money, UTC timestamps with millisecond precision, ``int`` ids.
+represent: two-decimal money on the entities (``amounts()`` alone covers the whole range
+the library accepts), UTC timestamps with millisecond precision, ``int`` ids.
 Statuses are reached by walking each entity's own machine from its initial state, so a
 generated entity's ``history`` is one the library itself would have produced.
 
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
+from clickfunnels_orders._values import MAX_MONEY_DIGITS, MIN_MONEY_EXPONENT
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -70,9 +72,43 @@ def moments() -> st.SearchStrategy[dt.datetime]:
     )
 
 
-def amounts(*, max_cents: int = 10**7) -> st.SearchStrategy[Decimal]:
-    """Non-negative two-decimal ``Decimal`` amounts such as ``Decimal('12.34')``."""
-    return st.integers(min_value=0, max_value=max_cents).map(lambda c: Decimal(c).scaleb(-2))
+def amounts(
+    *, places: int | None = None, max_value: Decimal | None = None
+) -> st.SearchStrategy[Decimal]:
+    """Non-negative ``Decimal`` amounts; by default over the whole range the library takes.
+
+    That range is zero and every amount from ``10**-30`` to just below ``10**30``, with
+    any number of significant digits up to 40 (the payload layer reads and writes all of
+    it without loss). ``places=2`` gives cent amounts such as ``Decimal('12.34')``,
+    optionally at most ``max_value``.
+
+    Args:
+        places: a fixed number of decimal places (``2`` for cents), or ``None`` for any.
+        max_value: the largest amount to draw (only with ``places``).
+    """
+    if places is not None:
+        if places < 0:
+            msg = f"places: got {places!r}, expected 0 or more"
+            raise ValueError(msg)
+        unit = Decimal(1).scaleb(-places)
+        top = max_value if max_value is not None else Decimal(10**7)
+        return st.integers(min_value=0, max_value=int(top / unit)).map(
+            lambda units: Decimal(units).scaleb(-places)
+        )
+    if max_value is not None:
+        msg = "max_value: only with places (the full range has no upper bound to lower)"
+        raise ValueError(msg)
+    return st.one_of(st.just(Decimal(0)), st.just(Decimal("0.00")), _any_amounts())
+
+
+@st.composite
+def _any_amounts(draw: st.DrawFn) -> Decimal:
+    """A positive amount whose leading digit is at 10**-30 .. 10**29, of 1 to 40 digits."""
+    digits = draw(st.integers(min_value=1, max_value=40))
+    coefficient = draw(st.integers(min_value=10 ** (digits - 1), max_value=10**digits - 1))
+    adjusted = draw(st.integers(min_value=MIN_MONEY_EXPONENT, max_value=MAX_MONEY_DIGITS - 1))
+    # Built from text: Decimal arithmetic (scaleb) would round to the context's precision.
+    return Decimal(f"{coefficient}E{adjusted - (digits - 1)}")
 
 
 def currencies() -> st.SearchStrategy[str]:
@@ -96,7 +132,7 @@ def order_line_items(
         id=line_item_ids if line_item_ids is not None else ids(),
         variant_id=ids(),
         quantity=st.integers(min_value=1, max_value=20),
-        amount=amounts(max_cents=10**6),
+        amount=amounts(places=2, max_value=Decimal(10_000)),
         payment_type=payment_types if payment_types is not None else _payment_types(),
         fulfillment_required=st.booleans(),
     )
@@ -115,7 +151,7 @@ def invoice_line_items(
         invoice_id=st.just(invoice_id),
         variant_id=ids(),
         quantity=st.integers(min_value=1, max_value=20),
-        amount=amounts(max_cents=10**6),
+        amount=amounts(places=2, max_value=Decimal(10_000)),
         fulfillment_required=st.booleans(),
         fulfillment_status=(
             fulfillment_statuses
