@@ -37,6 +37,8 @@ from clickfunnels_orders import (
     Order,
     TimeRules,
 )
+from clickfunnels_orders.entities._lifecycle import replace
+from clickfunnels_orders.testing.strategies import invoices
 
 entities = st.one_of(
     walked_invoices(),
@@ -216,3 +218,22 @@ def _set_any(entity: Order, moment: dt.datetime) -> Order:
         if status != entity.service_status:
             return entity.set_status(status, at=moment)
     return entity
+
+
+@given(invoices())
+def test_a_status_that_implies_amounts_always_shows_them(invoice: Invoice) -> None:
+    """Reached by any path, paid shows everything paid and refunded everything refunded."""
+    if invoice.status is InvoiceStatus.PAID:
+        assert invoice.amount_paid == invoice.total_amount
+        assert invoice.paid_at is not None
+    if invoice.status is InvoiceStatus.REFUNDED:
+        assert invoice.amount_refunded == invoice.amount_paid
+
+
+def test_an_event_copy_runs_the_cross_field_invariants() -> None:
+    """The events' fast copy checks what construction checks: no event owes its own check."""
+    invoice = Invoice(
+        id=1, order_id=2, status="paid", line_items=(), currency="USD", total_amount=Decimal(5)
+    )
+    with pytest.raises(InvalidValueError, match=r"amount_paid: .*at most total_amount"):
+        replace(invoice, {"amount_paid": Decimal(6)})

@@ -34,7 +34,7 @@ from clickfunnels_orders.entities import (
     Order,
     OrderLineItem,
 )
-from clickfunnels_orders.machines import CANCEL_REASONS, EXTERNAL_INVOICE_STATUSES
+from clickfunnels_orders.machines import CANCEL_REASONS
 from clickfunnels_orders.statuses import (
     InvoiceStatus,
     LineItemFulfillmentStatus,
@@ -201,6 +201,15 @@ def _prefer_open(draw: st.DrawFn, entity: Any, allowed: tuple[str, ...]) -> tupl
     return allowed if closing_allowed or not open_events else open_events
 
 
+def _set_status_targets(entity: Invoice | Order) -> list[Any]:
+    """The statuses ``set_status`` may move ``entity`` to now, read off its machine."""
+    return [
+        route.dest
+        for route in entity.lifecycle.routes_from("set_status", entity.status)
+        if route.admits(entity)
+    ]
+
+
 def _part(draw: st.DrawFn, whole: Decimal) -> Decimal | None:
     """Draw ``None`` (all of it) or a positive part of ``whole`` in cents."""
     cents = int(whole * 100)
@@ -217,8 +226,7 @@ def _fire_invoice(draw: st.DrawFn, invoice: Invoice, event: str, at: dt.datetime
             return invoice.refund(at=at)
         return invoice.refund(_part(draw, invoice.refundable_amount), at=at)
     if event == "set_status":
-        targets = [s for s in EXTERNAL_INVOICE_STATUSES if s is not invoice.status]
-        return invoice.set_status(draw(st.sampled_from(targets)), at=at)
+        return invoice.set_status(draw(st.sampled_from(_set_status_targets(invoice))), at=at)
     moved: Invoice = getattr(invoice, event)(at=at)
     return moved
 
@@ -301,8 +309,7 @@ def _fire_order(draw: st.DrawFn, order: Order, event: str, at: dt.datetime) -> O
         effective = None if later is None else at + dt.timedelta(milliseconds=later)
         return order.cancel(at=at, reason=reason, effective_at=effective)
     if event == "set_status":
-        targets = sorted(order.lifecycle_statuses - {order.service_status})
-        return order.set_status(draw(st.sampled_from(targets)), at=at)
+        return order.set_status(draw(st.sampled_from(_set_status_targets(order))), at=at)
     moved: Order = getattr(order, event)(at=at)
     return moved
 
