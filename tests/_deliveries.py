@@ -155,3 +155,47 @@ def carried(event: WebhookEvent, cls: type[T]) -> T:
 def events(envelopes: Sequence[dict[str, Any]]) -> list[Any]:
     """The envelopes read as a consumer reads them: from their raw bodies."""
     return [parse_webhook(body(item)) for item in envelopes]
+
+
+def many(count: int, rng: random.Random) -> list[dict[str, Any]]:
+    """A larger world for the process tests, delivered: ``count`` invoices, each shipped.
+
+    Invoice ``k`` (order ``k``) is delivered unpaid then paid; fulfillment ``k`` ships one
+    of its line items, and every third one is then cancelled, every fifth restocked.
+    """
+    envelopes: list[dict[str, Any]] = []
+    for k in range(1, count + 1):
+        start = T0 + dt.timedelta(minutes=k)
+        items = tuple(
+            InvoiceLineItem(
+                id=k * 10 + index,
+                invoice_id=k,
+                variant_id=7,
+                quantity=2,
+                amount=Decimal("4.50"),
+            )
+            for index in range(2)
+        )
+        unpaid = Invoice(
+            id=k,
+            order_id=k,
+            status=InvoiceStatus.UNPAID,
+            line_items=items,
+            currency="USD",
+            total_amount=Decimal("9.00"),
+        )
+        paid = unpaid.pay(at=start + dt.timedelta(seconds=1))
+        shipped = Fulfillment(
+            id=k, lines=(FulfillmentLine(invoice_line_item_id=k * 10, quantity=1),)
+        )
+        envelopes += [
+            envelope(f"invoice-{k}-v0", unpaid, start),
+            envelope(f"invoice-{k}-v1", paid, start + dt.timedelta(seconds=1)),
+            envelope(f"fulfillment-{k}-v0", shipped, start + dt.timedelta(seconds=2)),
+        ]
+        later = start + dt.timedelta(seconds=3)
+        if k % 3 == 0:
+            envelopes.append(envelope(f"fulfillment-{k}-v1", shipped.cancel(at=later), later))
+        elif k % 5 == 0:
+            envelopes.append(envelope(f"fulfillment-{k}-v1", shipped.restock(at=later), later))
+    return delivered(rng, envelopes)
