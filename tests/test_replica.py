@@ -7,11 +7,13 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clickfunnels_orders import (
     ApplyOutcome,
+    InvalidValueError,
     Invoice,
     InvoiceLineItem,
     InvoiceStatus,
@@ -233,6 +235,65 @@ def test_an_order_completed_by_its_invoice_arrives_in_any_order() -> None:
         replica.apply(event.to_webhook_event())
     assert replica.orders[1].service_status is ServiceStatus.COMPLETED
     assert replica.invoices[2].status is InvoiceStatus.PAID
+
+
+def test_prune_forgets_event_ids_received_before_the_window() -> None:
+    """prune(now) drops ids received before now - dedupe_window and says how many."""
+    replica = Replica(dedupe_window=dt.timedelta(days=1))
+    replica.apply(delivery("e1", UNPAID, created_at=at(1)), received_at=at(1))
+    replica.apply(delivery("e2", PAID, created_at=at(2)), received_at=at(3))
+    assert replica.prune(at(3, 12)) == 1
+    assert replica.seen_event_ids == {"e2"}
+    assert replica.prune(at(3, 12)) == 0
+
+
+def test_received_at_defaults_to_the_events_created_at() -> None:
+    """Without received_at, an event id is as old as its envelope's created_at."""
+    replica = Replica()
+    replica.apply(delivery("e1", UNPAID, created_at=at(1)))
+    assert replica.prune(at(4, 1)) == 1
+    assert not replica.has_seen("e1")
+
+
+def test_ids_of_unknown_age_survive_a_prune() -> None:
+    """An id with no moment (restored as a bare id, or with no created_at) is kept."""
+    replica = Replica(seen_event_ids={"old"})
+    replica.apply(delivery("e1", UNPAID, created_at=None))
+    assert replica.prune(at(30)) == 0
+    assert replica.seen_event_ids == {"old", "e1"}
+
+
+def test_restored_ids_may_carry_the_moment_they_were_received() -> None:
+    """A mapping of id to moment restores ids that prune can age."""
+    replica = Replica(seen_event_ids={"old": at(1), "new": at(9)})
+    assert replica.prune(at(10)) == 1
+    assert replica.seen_event_ids == {"new"}
+
+
+def test_a_pruned_event_delivered_again_is_judged_by_its_version() -> None:
+    """Versions outlive event ids: an old event re-sent after the window is stale."""
+    replica = Replica(dedupe_window=dt.timedelta(hours=1))
+    replica.apply(delivery("e1", PAID, created_at=at(1)))
+    replica.apply(delivery("e2", REFUNDED, created_at=at(2)))
+    replica.prune(at(5))
+    assert replica.apply(delivery("e1", PAID, created_at=at(1))).outcome is ApplyOutcome.STALE
+    assert replica.invoices[2].status is InvoiceStatus.REFUNDED
+
+
+def test_a_dedupe_window_must_be_a_positive_timedelta() -> None:
+    """Zero, negative and non-timedelta windows are refused with the field named."""
+    for bad in (dt.timedelta(0), dt.timedelta(days=-1), 3):
+        with pytest.raises(InvalidValueError, match="dedupe_window"):
+            Replica(dedupe_window=bad)  # type: ignore[arg-type]  # the refusal is the point
+
+
+def test_get_returns_the_held_entity_of_that_class() -> None:
+    """get(cls, id) answers like the store does: the entity, or None."""
+    replica = Replica()
+    replica.apply(delivery("e1", UNPAID, created_at=at(1)))
+    assert replica.get(Invoice, 2) == UNPAID
+    assert replica.get(Order, 2) is None
+    assert replica.get(Invoice, 3) is None
 
 
 # -- the laws -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_webhook_consumer_example_applies_skips_and_refuses(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The example applies new events, skips stale and repeated ones, refuses forged ones."""
+    """Over a socket the endpoint applies, skips and refuses; the store outlives a restart."""
     runpy.run_path(str(ROOT / "examples" / "webhook_consumer.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "ClickFunnels: order.confirmation_email for invoice 7" in out
@@ -22,5 +22,8 @@ def test_the_webhook_consumer_example_applies_skips_and_refuses(
     assert "200 duplicate subscription.churned" in out
     assert "401 the signature does not match" in out
     assert "401 the timestamp is" in out
+    restart = out.split("After a restart")[1]
+    assert "200 stale     subscription.activated" in restart
     assert "Held: order 2 churned, invoice 7 paid" in out
+    assert "Order 2 to ship: not_applicable" in out
     assert "Contact 9 may open the course: False" in out

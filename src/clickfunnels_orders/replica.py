@@ -24,6 +24,15 @@ The rules:
 4. **Deletions.** An ``*.deleted`` event removes the entity, if it is not stale; the
    moment is remembered, so older updates do not bring it back.
 
+Event ids are remembered with the moment they were received; :meth:`Replica.prune`
+forgets those received before ``now - dedupe_window`` (versions are never forgotten, so
+an old event re-delivered after that is still stale, never applied over a newer one).
+
+The rules are one pure function, :func:`decide`, which says what to do with an event
+given what is held. :class:`Replica` keeps what is held in memory;
+:class:`clickfunnels_orders.store.SQLiteStore` keeps it on disk and calls the same
+function, so the two cannot disagree.
+
 The replica is plain in-memory state with no clock and no I/O; it never raises for an
 event it is given (parse bodies with :func:`~clickfunnels_orders.webhooks.parse_webhook`
 first, which raises ``PayloadError`` for malformed ones).
@@ -36,20 +45,32 @@ import enum
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import attrs
 
-from clickfunnels_orders._values import to_tuple
+from clickfunnels_orders._values import to_moment, to_tuple
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order
-from clickfunnels_orders.errors import InvalidTypeError
+from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 from clickfunnels_orders.machines import CompiledMachine
 from clickfunnels_orders.webhooks import WebhookEvent, updated_at_of
 
-__all__ = ["ApplyOutcome", "ApplyResult", "Replica"]
+__all__ = [
+    "DEFAULT_DEDUPE_WINDOW",
+    "ApplyOutcome",
+    "ApplyResult",
+    "Decision",
+    "HeldVersion",
+    "Replica",
+    "decide",
+]
 
 Entity = Order | Invoice | Fulfillment
 EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment)
+
+#: How long event ids are remembered: ClickFunnels retries for up to a day, so three
+#: days leaves room for a consumer that was down for a while.
+DEFAULT_DEDUPE_WINDOW: Final = dt.timedelta(days=3)
 
 
 class ApplyOutcome(enum.StrEnum):
@@ -81,10 +102,106 @@ class ApplyResult:
 
 
 @attrs.frozen
-class _Version:
+class HeldVersion:
+    """What ordering needs to know of the version of an entity held (or deleted).
+
+    Attributes:
+        as_of: the moment the version stands for (``None`` when unknown).
+        status: the entity's status, as the API spells it.
+        deleted: whether the entity was deleted as of that moment.
+    """
+
     as_of: dt.datetime | None
     status: str
     deleted: bool = False
+
+
+@attrs.frozen
+class Decision:
+    """What to do with one event, as :func:`decide` rules.
+
+    Attributes:
+        result: the report to give back.
+        remember: whether to record the event id as seen (every outcome but duplicate).
+        version: the version to hold from now on, when the event is applied, else ``None``.
+    """
+
+    result: ApplyResult
+    remember: bool
+    version: HeldVersion | None = None
+
+    @property
+    def applied(self) -> bool:
+        """Whether the event's entity replaces (or, for a deletion, removes) the one held."""
+        return self.version is not None
+
+
+def _status(entity: Entity) -> str:
+    return str(entity.status)
+
+
+def held_version_of(entity: Entity) -> HeldVersion:
+    """The version of an entity held without an event (its ``updated_at``, when it has one)."""
+    return HeldVersion(updated_at_of(entity), _status(entity))
+
+
+def decide(event: WebhookEvent, *, seen: bool, held: HeldVersion | None) -> Decision:
+    """Say what to do with ``event``, given what is held: the whole of the module's rules.
+
+    A pure function: the replica and every store call it with what they hold, and do
+    what it says, so they cannot disagree.
+
+    Args:
+        event: the event.
+        seen: whether its event id was already processed (and not yet pruned).
+        held: the version held of the event's entity (``None`` when there is none, or the
+            event carries no entity).
+
+    Returns:
+        The :class:`Decision`: the report, whether to remember the event id, and the
+        version to hold when the event is applied.
+    """
+    entity = event.entity
+    subject = None if entity is None else (type(entity).__name__, entity.id)
+
+    def result(outcome: ApplyOutcome, reason: str) -> ApplyResult:
+        return ApplyResult(event.event_id, event.event_type, outcome, subject, reason)
+
+    if seen:
+        return Decision(
+            result(ApplyOutcome.DUPLICATE, "this event id was already processed"), remember=False
+        )
+    if entity is None:
+        return Decision(
+            result(
+                ApplyOutcome.IGNORED,
+                f"no order, invoice or fulfillment in {event.subject_type} data",
+            ),
+            remember=True,
+        )
+    incoming = HeldVersion(
+        event.as_of, _status(entity), deleted=event.event_type.endswith(".deleted")
+    )
+    if held is not None:
+        stale = _stale_because(type(entity), held, incoming)
+        if stale:
+            return Decision(result(ApplyOutcome.STALE, stale), remember=True)
+    reason = "deleted" if incoming.deleted else _applied_because(held, incoming)
+    return Decision(result(ApplyOutcome.APPLIED, reason), remember=True, version=incoming)
+
+
+def to_window(value: object) -> dt.timedelta:
+    """Return ``value`` if it is a positive ``timedelta`` (a dedupe window).
+
+    Raises:
+        InvalidTypeError: for anything that is not a ``timedelta``.
+        InvalidValueError: for zero or a negative window.
+    """
+    if not isinstance(value, dt.timedelta):
+        raise InvalidTypeError("dedupe_window", value, "a datetime.timedelta")
+    if value <= dt.timedelta(0):
+        raise InvalidValueError("dedupe_window", value, "a positive timedelta (days=3)")
+    return value
 
 
 @cache
@@ -96,25 +213,34 @@ def _reachable(machine: CompiledMachine) -> Mapping[str, frozenset[str]]:
     return machine.reachable(excluding=("set_status",))
 
 
-def _status(entity: Entity) -> str:
-    return str(entity.status)
-
-
 class Replica:
     """Local copies of orders, invoices and fulfillments, kept up to date from webhooks.
 
     Args:
         entities: versions already held (say, fetched from the API at start-up); their
             ``updated_at`` (in ``extra``), when present, is their moment.
-        seen_event_ids: event ids already processed (say, restored from storage).
+        seen_event_ids: event ids already processed (say, restored from storage): ids
+            alone, which :meth:`prune` keeps (their age is unknown), or a mapping of id
+            to the moment it was received.
+        dedupe_window: how long :meth:`prune` keeps an event id after it was received.
     """
 
     def __init__(
-        self, entities: Iterable[Entity] = (), *, seen_event_ids: Iterable[str | int] = ()
+        self,
+        entities: Iterable[Entity] = (),
+        *,
+        seen_event_ids: Iterable[str | int] | Mapping[str | int, dt.datetime] = (),
+        dedupe_window: dt.timedelta = DEFAULT_DEDUPE_WINDOW,
     ) -> None:
         self._entities: dict[tuple[type, Hashable], Entity] = {}
-        self._versions: dict[tuple[type, Hashable], _Version] = {}
-        self._seen: set[str | int] = set(seen_event_ids)
+        self._versions: dict[tuple[type, Hashable], HeldVersion] = {}
+        self._window = to_window(dedupe_window)
+        self._seen: dict[str | int, dt.datetime | None] = {}
+        if isinstance(seen_event_ids, Mapping):
+            for event_id, moment in seen_event_ids.items():
+                self._seen[event_id] = to_moment(moment, f"seen_event_ids[{event_id!r}]")
+        else:
+            self._seen.update(dict.fromkeys(seen_event_ids))
         for index, entity in enumerate(to_tuple(entities, "entities")):
             if not isinstance(entity, Order | Invoice | Fulfillment):
                 raise InvalidTypeError(
@@ -122,7 +248,7 @@ class Replica:
                 )
             key = (type(entity), entity.id)
             self._entities[key] = entity
-            self._versions[key] = _Version(updated_at_of(entity), _status(entity))
+            self._versions[key] = held_version_of(entity)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -146,55 +272,77 @@ class Replica:
         """The fulfillments held, by id (a read-only snapshot)."""
         return self._of(Fulfillment)
 
+    def get(self, cls: type[EntityT], entity_id: Hashable) -> EntityT | None:
+        """Return the held ``Order``, ``Invoice`` or ``Fulfillment`` with this id, or None."""
+        entity = self._entities.get((cls, entity_id))
+        return entity if isinstance(entity, cls) else None
+
+    @property
+    def dedupe_window(self) -> dt.timedelta:
+        """How long :meth:`prune` keeps an event id after it was received."""
+        return self._window
+
     @property
     def seen_event_ids(self) -> frozenset[str | int]:
-        """Every event id processed so far (to persist, and pass back at start-up)."""
+        """Every event id processed and not pruned (to persist, and pass back at start-up)."""
         return frozenset(self._seen)
 
     def has_seen(self, event_id: str | int) -> bool:
-        """Return whether the event ``event_id`` was already processed."""
+        """Return whether the event ``event_id`` was already processed (and not pruned)."""
         return event_id in self._seen
 
     # -- applying events -------------------------------------------------------------------
 
-    def apply(self, event: WebhookEvent) -> ApplyResult:
-        """Apply one event, idempotently, and say what was done with it."""
+    def apply(self, event: WebhookEvent, received_at: dt.datetime | None = None) -> ApplyResult:
+        """Apply one event, idempotently, and say what was done with it.
 
-        def result(outcome: ApplyOutcome, reason: str) -> ApplyResult:
-            subject = None if entity is None else (type(entity).__name__, entity.id)
-            return ApplyResult(event.event_id, event.event_type, outcome, subject, reason)
-
-        entity = event.entity
-        if event.event_id in self._seen:
-            return result(ApplyOutcome.DUPLICATE, "this event id was already processed")
-        self._seen.add(event.event_id)
-        if entity is None:
-            return result(
-                ApplyOutcome.IGNORED,
-                f"no order, invoice or fulfillment in {event.subject_type} data",
-            )
-        key = (type(entity), entity.id)
-        incoming = _Version(
-            event.as_of, _status(entity), deleted=event.event_type.endswith(".deleted")
+        Args:
+            event: the event.
+            received_at: when it was received, for :meth:`prune` (the event's
+                ``created_at`` when not given; an id with neither is kept by ``prune``).
+        """
+        received = (
+            event.created_at if received_at is None else to_moment(received_at, "received_at")
         )
-        held = self._versions.get(key)
-        if held is not None:
-            stale = _stale_because(type(entity), held, incoming)
-            if stale:
-                return result(ApplyOutcome.STALE, stale)
-        self._versions[key] = incoming
-        if incoming.deleted:
-            self._entities.pop(key, None)
-            return result(ApplyOutcome.APPLIED, "deleted")
-        self._entities[key] = entity
-        return result(ApplyOutcome.APPLIED, _applied_because(held, incoming))
+        entity = event.entity
+        key = None if entity is None else (type(entity), entity.id)
+        decision = decide(
+            event,
+            seen=event.event_id in self._seen,
+            held=None if key is None else self._versions.get(key),
+        )
+        if decision.remember:
+            self._seen[event.event_id] = received
+        if entity is not None and key is not None and decision.version is not None:
+            self._versions[key] = decision.version
+            if decision.version.deleted:
+                self._entities.pop(key, None)
+            else:
+                self._entities[key] = entity
+        return decision.result
 
     def apply_all(self, events: Iterable[WebhookEvent]) -> tuple[ApplyResult, ...]:
         """Apply events in the order given, and report on each."""
         return tuple(self.apply(event) for event in events)
 
+    def prune(self, now: dt.datetime) -> int:
+        """Forget event ids received before ``now - dedupe_window``; return how many.
 
-def _applied_because(held: _Version | None, incoming: _Version) -> str:
+        Versions are kept: a forgotten event delivered again is judged by its version
+        alone (stale, or applied again with the same data).
+        """
+        cutoff = to_moment(now, "now") - self._window
+        old = [
+            event_id
+            for event_id, moment in self._seen.items()
+            if moment is not None and moment < cutoff
+        ]
+        for event_id in old:
+            del self._seen[event_id]
+        return len(old)
+
+
+def _applied_because(held: HeldVersion | None, incoming: HeldVersion) -> str:
     if held is None or held.deleted:
         return "new"
     if held.status != incoming.status:
@@ -202,7 +350,7 @@ def _applied_because(held: _Version | None, incoming: _Version) -> str:
     return "updated"
 
 
-def _stale_because(entity_cls: type[Entity], held: _Version, incoming: _Version) -> str:
+def _stale_because(entity_cls: type[Entity], held: HeldVersion, incoming: HeldVersion) -> str:
     """Say why ``incoming`` must not replace ``held`` (empty when it may)."""
     if held.as_of is not None and incoming.as_of is not None:
         if incoming.as_of < held.as_of:
