@@ -12,6 +12,8 @@ import doctest
 import pickle
 import random
 import runpy
+import subprocess
+import sys
 import threading
 from collections.abc import Hashable, Sequence
 from pathlib import Path
@@ -41,8 +43,8 @@ from clickfunnels_orders import (
     UnknownLineItemError,
     rollup,
 )
-from clickfunnels_orders import _rollup_rules as rules
 from clickfunnels_orders.rollup import FulfillmentRollup, Tracker, compute, merge
+from clickfunnels_orders.rollup import _rules as rules
 from clickfunnels_orders.testing.strategies import invoices as kit_invoices
 from test_rollup_books import (
     Book,
@@ -1111,7 +1113,24 @@ def test_the_process_pool_example_merges_to_the_single_compute(
 
 
 def test_the_rollup_module_exports_the_contract() -> None:
-    """The rollup module exports compute, merge, Tracker and FulfillmentRollup."""
+    """The rollup package exports compute, merge, Tracker and FulfillmentRollup."""
     assert rollup.__all__ == ["FulfillmentRollup", "Tracker", "compute", "merge"]
-    assert FulfillmentRollup.__module__ == "clickfunnels_orders.rollup"
-    assert Tracker.__module__ == "clickfunnels_orders.rollup"
+    assert rollup.FulfillmentRollup is FulfillmentRollup
+    assert rollup.Tracker is Tracker
+
+
+@pytest.mark.parametrize("name", ["FulfillmentRollup", "Tracker", "compute", "merge"])
+def test_each_rollup_name_says_truly_where_it_is_defined(name: str) -> None:
+    """No ``__module__`` is patched: each public name lives in the private module it names."""
+    public = getattr(rollup, name)
+    assert public.__module__.startswith("clickfunnels_orders.rollup._")
+    assert getattr(sys.modules[public.__module__], public.__qualname__) is public
+
+
+def test_importing_the_package_makes_the_rollup_submodule_an_attribute() -> None:
+    """``import clickfunnels_orders`` alone is enough to reach ``clickfunnels_orders.rollup``."""
+    code = "import clickfunnels_orders; print(clickfunnels_orders.rollup.compute.__name__)"
+    result = subprocess.run(  # noqa: S603  because the command is this interpreter and a literal
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "compute"

@@ -1,8 +1,8 @@
 """``FulfillmentRollup``: the frozen result of a rollup, and the queries it answers.
 
-Public as :class:`clickfunnels_orders.rollup.FulfillmentRollup`; this private module holds
-it so that the recompute (``rollup``) and the tracker (``_rollup_tracker``) can both build
-it without importing each other.
+Public as :class:`clickfunnels_orders.rollup.FulfillmentRollup`; it has a module of its
+own so that the recompute (``_compute``) and the tracker (``_tracker``) can both build it
+without importing each other.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 
 import attrs
 
-from clickfunnels_orders import _rollup_rules as rules
 from clickfunnels_orders.entities import Invoice, InvoiceLineItem
 from clickfunnels_orders.errors import UnknownInvoiceError, UnknownLineItemError
+from clickfunnels_orders.rollup import _rules as rules
 from clickfunnels_orders.statuses import (
     InvoiceFulfillmentStatus,
     LineItemFulfillmentStatus,
@@ -233,6 +233,3 @@ def _first(mapping: Mapping[Hashable, object], count: int) -> Iterator[Hashable]
         if index >= count:
             return
         yield key
-
-
-FulfillmentRollup.__module__ = "clickfunnels_orders.rollup"

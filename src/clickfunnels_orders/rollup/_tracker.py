@@ -14,8 +14,6 @@ from collections.abc import Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from clickfunnels_orders import _rollup_rules as rules
-from clickfunnels_orders._rollup_value import FulfillmentRollup, recount_invoice
 from clickfunnels_orders._values import to_instances
 from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
 from clickfunnels_orders.entities.invoice import ELIGIBLE_FOR_FULFILLMENT
@@ -30,6 +28,8 @@ from clickfunnels_orders.errors import (
     UnknownInvoiceError,
     UnknownLineItemError,
 )
+from clickfunnels_orders.rollup import _rules as rules
+from clickfunnels_orders.rollup._value import FulfillmentRollup, recount_invoice
 from clickfunnels_orders.statuses import (
     FulfillmentStatus,
     InvoiceFulfillmentStatus,
@@ -488,9 +488,6 @@ def _lines_text(fulfillment: Fulfillment) -> str:
     return ", ".join(
         f"{line.quantity} x {line.invoice_line_item_id!r}" for line in fulfillment.lines
     )
-
-
-Tracker.__module__ = "clickfunnels_orders.rollup"
 
 
 def _recount(line: _Line, old: int, new: int) -> None:

@@ -43,7 +43,7 @@ DONE: Final = 2
 
 #: Counts of required lines per category, indexed by ``NOTHING``, ``SOME`` and ``DONE``.
 Counts = MutableSequence[int]
-S = TypeVar("S", InvoiceFulfillmentStatus, OrderFulfillmentStatus)
+_StatusT = TypeVar("_StatusT", InvoiceFulfillmentStatus, OrderFulfillmentStatus)
 
 
 def new_counts() -> list[int]:
@@ -96,7 +96,9 @@ def tally(invoice: Invoice, fulfilled: Mapping[Hashable, int], counts: Counts) -
             counts[category(complete, fulfilled.get(item.id, 0), item.quantity)] += 1
 
 
-def _rolled_up(counts: Counts, none: S, nothing: S, some: S, done: S) -> S:
+def _rolled_up(
+    counts: Counts, none: _StatusT, nothing: _StatusT, some: _StatusT, done: _StatusT
+) -> _StatusT:
     """Return ``none`` without required lines, else what the lines' categories add up to."""
     total = counts[NOTHING] + counts[SOME] + counts[DONE]
     if total == 0:
