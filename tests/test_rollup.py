@@ -1114,12 +1114,14 @@ def test_the_process_pool_example_merges_to_the_single_compute(
 
 def test_the_rollup_module_exports_the_contract() -> None:
     """The rollup package exports compute, merge, Tracker and FulfillmentRollup."""
-    assert rollup.__all__ == ["FulfillmentRollup", "Tracker", "compute", "merge"]
+    assert rollup.__all__ == ["FulfillmentRollup", "LineItemRow", "Tracker", "compute", "merge"]
     assert rollup.FulfillmentRollup is FulfillmentRollup
     assert rollup.Tracker is Tracker
 
 
-@pytest.mark.parametrize("name", ["FulfillmentRollup", "Tracker", "compute", "merge"])
+@pytest.mark.parametrize(
+    "name", ["FulfillmentRollup", "LineItemRow", "Tracker", "compute", "merge"]
+)
 def test_each_rollup_name_says_truly_where_it_is_defined(name: str) -> None:
     """No ``__module__`` is patched: each public name lives in the private module it names."""
     public = getattr(rollup, name)

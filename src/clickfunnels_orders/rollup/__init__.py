@@ -27,12 +27,13 @@ The rules:
 
 The names here are the public face; the modules behind them are private and cut by
 concept: ``_rules`` (required lines and status roll-up), ``_value``
-(``FulfillmentRollup``), ``_compute`` (``compute``, ``merge``) and ``_tracker``
-(``Tracker``).
+(``FulfillmentRollup``), ``_records`` (its rows), ``_compute`` (``compute``, ``merge``)
+and ``_tracker`` (``Tracker``).
 """
 
 from clickfunnels_orders.rollup._compute import compute, merge
+from clickfunnels_orders.rollup._records import LineItemRow
 from clickfunnels_orders.rollup._tracker import Tracker
 from clickfunnels_orders.rollup._value import FulfillmentRollup
 
-__all__ = ["FulfillmentRollup", "Tracker", "compute", "merge"]
+__all__ = ["FulfillmentRollup", "LineItemRow", "Tracker", "compute", "merge"]

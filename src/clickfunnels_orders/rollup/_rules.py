@@ -26,10 +26,12 @@ __all__ = [
     "category",
     "invoice_status",
     "is_required",
+    "line_status",
     "new_counts",
     "order_status",
     "quantity_category",
     "remaining_of",
+    "still_to_ship",
     "tally",
 ]
 
@@ -58,6 +60,26 @@ def is_required(item: InvoiceLineItem, eligible: bool) -> bool:
     eligible for fulfillment (paid or partially refunded).
     """
     return eligible and item.fulfillment_required and item.fulfillment_status is not _IGNORED
+
+
+def line_status(
+    stored: LineItemFulfillmentStatus, fulfilled: int, quantity: int
+) -> LineItemFulfillmentStatus:
+    """Return a line's rolled-up status: ignored and complete stay, else by quantity.
+
+    The same outcome as ``InvoiceLineItem.recount`` (the line-item machine's derived move),
+    without building the moved item.
+    """
+    if stored is _IGNORED or stored is _COMPLETE:
+        return stored
+    return counted_status(fulfilled, quantity)
+
+
+def still_to_ship(required: bool, complete: bool, fulfilled: int, quantity: int) -> int:
+    """Return what is left to ship of a line: 0 unless it is required and not complete."""
+    if not required or complete:
+        return 0
+    return max(quantity - fulfilled, 0)
 
 
 def category(complete: bool, fulfilled: int, quantity: int) -> int:
@@ -143,8 +165,10 @@ def remaining_of(
         if not eligible:
             continue
         for item in invoice.line_items:
-            if is_required(item, eligible) and item.fulfillment_status is not _COMPLETE:
-                rest = item.quantity - fulfilled.get(item.id, 0)
-                if rest > 0:
-                    left[item.id] = rest
+            complete = item.fulfillment_status is _COMPLETE
+            rest = still_to_ship(
+                is_required(item, eligible), complete, fulfilled.get(item.id, 0), item.quantity
+            )
+            if rest:
+                left[item.id] = rest
     return left

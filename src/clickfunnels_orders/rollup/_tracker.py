@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from types import MappingProxyType
 from typing import Final
 
@@ -29,6 +30,7 @@ from clickfunnels_orders.errors import (
     UnknownLineItemError,
 )
 from clickfunnels_orders.rollup import _rules as rules
+from clickfunnels_orders.rollup._records import LineItemRow, rows_of
 from clickfunnels_orders.rollup._value import FulfillmentRollup, recount_invoice
 from clickfunnels_orders.statuses import (
     FulfillmentStatus,
@@ -161,6 +163,12 @@ class Tracker:
         """
         with self._lock:
             return MappingProxyType(dict(self._fulfillments))
+
+    @property
+    def order_ids(self) -> AbstractSet[Hashable]:
+        """The ids of the orders of the invoices held: a frozen set, taken under the lock."""
+        with self._lock:
+            return frozenset(self._orders)
 
     # -- recording -------------------------------------------------------------------------
 
@@ -467,6 +475,14 @@ class Tracker:
     def _fulfilled_unlocked(self, line_item_id: Hashable) -> int:
         self._line(line_item_id)
         return self._fulfilled.get(line_item_id, 0)
+
+    def rows(self) -> list[LineItemRow]:
+        """Return one plain ``dict`` per invoice line item, as :meth:`FulfillmentRollup.rows`.
+
+        Taken under the lock, so the rows are consistent with one another.
+        """
+        with self._lock:
+            return rows_of(self._invoices.values(), self._fulfilled)
 
     def snapshot(self) -> FulfillmentRollup:
         """Return the rollup as it stands: a frozen value, equal to a full recompute."""

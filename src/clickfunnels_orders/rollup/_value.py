@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from html import escape
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +19,7 @@ import attrs
 from clickfunnels_orders.entities import Invoice, InvoiceLineItem
 from clickfunnels_orders.errors import UnknownInvoiceError, UnknownLineItemError
 from clickfunnels_orders.rollup import _rules as rules
+from clickfunnels_orders.rollup._records import LineItemRow, rows_of
 from clickfunnels_orders.statuses import (
     InvoiceFulfillmentStatus,
     LineItemFulfillmentStatus,
@@ -87,6 +89,11 @@ class FulfillmentRollup:
     def fulfillment_ids(self) -> frozenset[Hashable]:
         """The ids of the fulfillments counted (those in status ``fulfilled``)."""
         return self._fulfillment_ids
+
+    @property
+    def order_ids(self) -> AbstractSet[Hashable]:
+        """The ids of the orders of the invoices held: a read-only, set-like view."""
+        return self._orders.keys()
 
     # -- lookups, built on first use -------------------------------------------------------
 
@@ -172,6 +179,17 @@ class FulfillmentRollup:
             UnknownLineItemError: for a line item the rollup does not know.
         """
         return recount_invoice(invoice, self.fulfilled_quantity)
+
+    def rows(self) -> list[LineItemRow]:
+        """Return one plain ``dict`` per invoice line item: the rollup as a table.
+
+        Each row has ``order_id``, ``invoice_id``, ``invoice_line_item_id``,
+        ``variant_id``, ``quantity``, ``fulfilled``, ``remaining`` (still to ship for a
+        required line, 0 for one that is not required), ``status`` (the rolled-up
+        :class:`LineItemFulfillmentStatus`) and ``required``. Rows come in invoice order,
+        then line order; ``pandas.DataFrame(rollup.rows())`` is the way into pandas.
+        """
+        return rows_of(self._invoices.values(), self._fulfilled)
 
     # -- dunder ----------------------------------------------------------------------------
 
