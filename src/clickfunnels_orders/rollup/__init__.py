@@ -31,9 +31,19 @@ concept: ``_rules`` (required lines and status roll-up), ``_value``
 and ``_tracker`` (``Tracker``).
 """
 
-from clickfunnels_orders.rollup._compute import compute, merge
+from clickfunnels_orders.rollup._compute import compute
+from clickfunnels_orders.rollup._partial import Partial, combine, merge, partial
 from clickfunnels_orders.rollup._records import LineItemRow
 from clickfunnels_orders.rollup._tracker import Tracker
 from clickfunnels_orders.rollup._value import FulfillmentRollup
 
-__all__ = ["FulfillmentRollup", "LineItemRow", "Tracker", "compute", "merge"]
+__all__ = [
+    "FulfillmentRollup",
+    "LineItemRow",
+    "Partial",
+    "Tracker",
+    "combine",
+    "compute",
+    "merge",
+    "partial",
+]

@@ -1,4 +1,4 @@
-"""``compute`` and ``merge``: the rollup recomputed from entities, and rollups combined.
+"""``compute``: the rollup recomputed from entities, and the checks it shares with ``partial``.
 
 The recompute is the oracle the tracker and the partial rollups are held to; see the
 package docs (:mod:`clickfunnels_orders.rollup`) for the rules.
@@ -12,19 +12,17 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Final
 
 from clickfunnels_orders._values import to_instances, to_tuple
-from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
+from clickfunnels_orders.entities import Fulfillment, Invoice
 from clickfunnels_orders.errors import (
     DuplicateIdError,
     DuplicateLineItemError,
-    FulfillmentConflictError,
-    OverFulfilledLineError,
     OverFulfillmentError,
     UnknownLineItemError,
 )
 from clickfunnels_orders.rollup._value import FulfillmentRollup
 from clickfunnels_orders.statuses import FulfillmentStatus
 
-__all__ = ["compute", "merge"]
+__all__ = ["compute", "first_bad_line", "index_invoices", "repeated"]
 
 _FULFILLED: Final = FulfillmentStatus.FULFILLED
 
@@ -74,7 +72,7 @@ def _compute(
 ) -> FulfillmentRollup:
     # The hot path is written for speed (see benchmarks/rollup.py): plain dicts, one pass
     # over the invoices and one over the fulfillment lines, checks done in C afterwards.
-    by_id, quantities = _index(invoice_list)
+    by_id, quantities = index_invoices(invoice_list)
     # Seeded with every known line at 0, in the same order as ``quantities``: an unknown
     # line is a KeyError, and the over-fulfillment check walks both dicts side by side.
     totals = dict.fromkeys(quantities, 0)
@@ -93,19 +91,21 @@ def _compute(
             else:
                 to_instances(fulfillment_list, Fulfillment, "fulfillments")  # names the stranger
     except KeyError:
-        raise _first_bad_line(quantities, fulfillment_list) from None
+        raise first_bad_line(quantities, fulfillment_list) from None
     if not all(map(operator.le, totals.values(), quantities.values())):
-        raise _first_bad_line(quantities, fulfillment_list)
+        raise first_bad_line(quantities, fulfillment_list)
     ids = frozenset(counted)
     if len(ids) != len(counted) or (
         uncounted and len(ids.union(uncounted)) != len(counted) + len(uncounted)
     ):
-        raise _repeated("fulfillment", [fulfillment.id for fulfillment in fulfillment_list])
+        raise repeated("fulfillment", [fulfillment.id for fulfillment in fulfillment_list])
     fulfilled = dict(itertools.compress(totals.items(), totals.values()))  # zeros left out
-    return FulfillmentRollup(invoices=by_id, fulfilled=fulfilled, fulfillment_ids=ids)
+    return FulfillmentRollup(source=by_id, fulfilled=fulfilled, fulfillment_ids=ids)
 
 
-def _index(invoices: Sequence[Invoice]) -> tuple[dict[Hashable, Invoice], dict[Hashable, int]]:
+def index_invoices(
+    invoices: Sequence[Invoice],
+) -> tuple[dict[Hashable, Invoice], dict[Hashable, int]]:
     """Return the invoices by id and each line item's quantity, refusing repeated ids."""
     by_id: dict[Hashable, Invoice] = {}
     quantities: dict[Hashable, int] = {}
@@ -117,95 +117,16 @@ def _index(invoices: Sequence[Invoice]) -> tuple[dict[Hashable, Invoice], dict[H
         for item in items:
             quantities[item.id] = item.quantity
     if len(by_id) != len(invoices):
-        raise _repeated("invoice", [invoice.id for invoice in invoices])
+        raise repeated("invoice", [invoice.id for invoice in invoices])
     if len(quantities) != item_count:
-        raise _repeated_line_item(invoices)
+        raise __repeated_line_item(invoices)
     return by_id, quantities
 
 
-def merge(parts: Iterable[FulfillmentRollup]) -> FulfillmentRollup:
-    """Combine rollups of disjoint sets of fulfillments into the rollup of their union.
-
-    Each part holds the invoices its fulfillments need (more is fine); the result holds
-    the union of the parts' invoices. Merging is associative and commutative, and
-    ``merge([])`` is the empty rollup, so parts may be reduced in any grouping and order.
-
-    Args:
-        parts: the rollups to combine.
-
-    Raises:
-        FulfillmentConflictError: two parts hold different versions of one invoice, or
-            both counted the same fulfillment (its quantities would count twice). A
-            cancelled or restocked fulfillment leaves no trace in a rollup, so give each
-            fulfillment to one part only.
-        DuplicateLineItemError: two invoices of different parts hold the same line-item id.
-        OverFulfilledLineError: the parts together fulfill more of a line than its quantity.
-    """
-    part_list = to_instances(parts, FulfillmentRollup, "parts")
-    if len(part_list) == 1:
-        return part_list[0]
-    invoices = _union_of_invoices(part_list)
-    counted: set[Hashable] = set()
-    fulfilled: dict[Hashable, int] = {}
-    get = fulfilled.get
-    for part in part_list:
-        twice = counted.intersection(part.fulfillment_ids)
-        if twice:
-            fid = next(iter(twice))
-            raise FulfillmentConflictError(
-                f"fulfillment {fid!r}",
-                "more than one part counted it",
-                "merge rollups of disjoint sets of fulfillments",
-                fulfillment_id=fid,
-            )
-        counted.update(part.fulfillment_ids)
-        for key, quantity in part.fulfilled.items():
-            fulfilled[key] = get(key, 0) + quantity
-    items = _line_items_of(invoices)
-    for key, total in fulfilled.items():
-        quantity = items[key].quantity
-        if total > quantity:
-            raise OverFulfilledLineError(
-                cause="merging these rollups", line_item_id=key, quantity=quantity, fulfilled=total
-            )
-    result = FulfillmentRollup(
-        invoices=invoices, fulfilled=fulfilled, fulfillment_ids=frozenset(counted)
-    )
-    result.__dict__["_items"] = items  # seed the lookup the queries would build
-    return result
+# -- the slow paths, taken only to explain a refusal (shared with partial) -------------------------
 
 
-def _union_of_invoices(parts: Sequence[FulfillmentRollup]) -> dict[Hashable, Invoice]:
-    """Return every part's invoices by id, refusing two versions of one invoice."""
-    invoices: dict[Hashable, Invoice] = {}
-    for part in parts:
-        for invoice_id, invoice in part.invoices.items():
-            held = invoices.setdefault(invoice_id, invoice)
-            if held is not invoice and held != invoice:
-                raise FulfillmentConflictError(
-                    f"invoice {invoice_id!r}",
-                    "the parts hold different versions of it",
-                    "every part must hold the same version of each invoice it shares",
-                    invoice_id=invoice_id,
-                )
-    return invoices
-
-
-def _line_items_of(invoices: dict[Hashable, Invoice]) -> dict[Hashable, InvoiceLineItem]:
-    """Return the invoices' line items by id, refusing an id held by two invoices."""
-    items: dict[Hashable, InvoiceLineItem] = {}
-    for invoice in invoices.values():
-        for item in invoice.line_items:
-            held = items.setdefault(item.id, item)
-            if held is not item:
-                raise DuplicateLineItemError(item.id, (held.invoice_id, invoice.id))
-    return items
-
-
-# -- the slow paths, taken only to explain a refusal ------------------------------------------
-
-
-def _repeated(kind: str, ids: Sequence[Hashable]) -> DuplicateIdError:
+def repeated(kind: str, ids: Sequence[Hashable]) -> DuplicateIdError:
     seen: set[Hashable] = set()
     for some_id in ids:
         if some_id in seen:
@@ -215,7 +136,7 @@ def _repeated(kind: str, ids: Sequence[Hashable]) -> DuplicateIdError:
     raise AssertionError(msg)  # pragma: no cover
 
 
-def _repeated_line_item(invoices: Sequence[Invoice]) -> DuplicateLineItemError:
+def __repeated_line_item(invoices: Sequence[Invoice]) -> DuplicateLineItemError:
     owner: dict[Hashable, Hashable] = {}
     for invoice in invoices:
         for item in invoice.line_items:
@@ -226,10 +147,17 @@ def _repeated_line_item(invoices: Sequence[Invoice]) -> DuplicateLineItemError:
     raise AssertionError(msg)  # pragma: no cover
 
 
-def _first_bad_line(
-    quantities: dict[Hashable, int], fulfillments: Sequence[Fulfillment]
+def first_bad_line(
+    quantities: dict[Hashable, int],
+    fulfillments: Sequence[Fulfillment],
+    *,
+    local_only: bool = False,
 ) -> UnknownLineItemError | OverFulfillmentError:
-    """Replay the counted fulfillments in order and return the first refusal."""
+    """Replay the counted fulfillments in order and return the first refusal.
+
+    With ``local_only``, lines of unknown line items are passed over (a partial sets them
+    aside for another shard) rather than refused.
+    """
     totals: dict[Hashable, int] = {}
     for fulfillment in fulfillments:
         if fulfillment.status is not _FULFILLED:
@@ -238,6 +166,8 @@ def _first_bad_line(
         for key, quantity in fulfillment.quantities().items():
             limit = quantities.get(key)
             if limit is None:
+                if local_only:
+                    continue
                 return UnknownLineItemError(key, fid)
             already = totals.get(key, 0)
             if already + quantity > limit:

@@ -8,11 +8,17 @@ is ``line_item_status``, and ``remaining`` is the line's entry in ``remaining(or
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from typing import Final, TypedDict
 
-from clickfunnels_orders.entities import Invoice
 from clickfunnels_orders.rollup import _rules as rules
+from clickfunnels_orders.rollup._book import (
+    ELIGIBLE_CODES,
+    LINE_STATUSES,
+    NEEDS_FULFILLMENT,
+    STATUS_BITS,
+    Book,
+)
 from clickfunnels_orders.statuses import LineItemFulfillmentStatus
 
 __all__ = ["LineItemRow", "rows_of"]
@@ -34,34 +40,42 @@ class LineItemRow(TypedDict):
     required: bool
 
 
-def rows_of(invoices: Iterable[Invoice], fulfilled: Mapping[Hashable, int]) -> list[LineItemRow]:
-    """Return one row per line item of ``invoices``, in invoice order, then line order.
+def rows_of(book: Book, fulfilled: Mapping[Hashable, int]) -> list[LineItemRow]:
+    """Return one row per line item of ``book``, in invoice order, then line order.
 
     Args:
-        invoices: the invoices whose line items to list.
+        book: the facts of the invoices whose line items to list.
         fulfilled: the fulfilled quantity of each line item that has any.
     """
     rows: list[LineItemRow] = []
     get = fulfilled.get
-    for invoice in invoices:
-        eligible = invoice.eligible_for_fulfillment
-        order_id = invoice.order_id
-        for item in invoice.line_items:
-            shipped = get(item.id, 0)
-            stored = item.fulfillment_status
-            required = rules.is_required(item, eligible)
+    invoice_ids, order_ids = book.invoice_ids, book.order_ids
+    line_ids, variant_ids, quantities, flags = (
+        book.line_ids,
+        book.variant_ids,
+        book.quantities,
+        book.line_flags,
+    )
+    for row, start, end in book.invoices():
+        eligible = ELIGIBLE_CODES[book.invoice_statuses[row]]
+        order_id, invoice_id = order_ids[row], invoice_ids[row]
+        for line in range(start, end):
+            key, quantity, bits = line_ids[line], quantities[line], flags[line]
+            stored = LINE_STATUSES[bits & STATUS_BITS]
+            shipped = get(key, 0)
+            required = rules.required(eligible, bool(bits & NEEDS_FULFILLMENT), stored)
             rows.append(
                 {
                     "order_id": order_id,
-                    "invoice_id": invoice.id,
-                    "invoice_line_item_id": item.id,
-                    "variant_id": item.variant_id,
-                    "quantity": item.quantity,
+                    "invoice_id": invoice_id,
+                    "invoice_line_item_id": key,
+                    "variant_id": variant_ids[line],
+                    "quantity": quantity,
                     "fulfilled": shipped,
                     "remaining": rules.still_to_ship(
-                        required, stored is _COMPLETE, shipped, item.quantity
+                        required, stored is _COMPLETE, shipped, quantity
                     ),
-                    "status": rules.line_status(stored, shipped, item.quantity),
+                    "status": rules.line_status(stored, shipped, quantity),
                     "required": required,
                 }
             )

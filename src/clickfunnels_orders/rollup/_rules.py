@@ -11,8 +11,15 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, MutableSequence
 from typing import Final, TypeVar
 
-from clickfunnels_orders.entities import Invoice, InvoiceLineItem
+from clickfunnels_orders.entities import InvoiceLineItem
 from clickfunnels_orders.machines import counted_status
+from clickfunnels_orders.rollup._book import (
+    ELIGIBLE_CODES,
+    LINE_STATUSES,
+    NEEDS_FULFILLMENT,
+    STATUS_BITS,
+    Book,
+)
 from clickfunnels_orders.statuses import (
     InvoiceFulfillmentStatus,
     LineItemFulfillmentStatus,
@@ -31,6 +38,7 @@ __all__ = [
     "order_status",
     "quantity_category",
     "remaining_of",
+    "required",
     "still_to_ship",
     "tally",
 ]
@@ -57,9 +65,14 @@ def is_required(item: InvoiceLineItem, eligible: bool) -> bool:
     """Return whether ``item`` is due to ship and so counts toward its invoice and order.
 
     A line is required when it needs fulfillment, is not ignored, and its invoice is
-    eligible for fulfillment (paid or partially refunded).
+    eligible for fulfillment (paid or partially refunded): :func:`required`.
     """
-    return eligible and item.fulfillment_required and item.fulfillment_status is not _IGNORED
+    return required(eligible, item.fulfillment_required, item.fulfillment_status)
+
+
+def required(eligible: bool, needs_fulfillment: bool, stored: LineItemFulfillmentStatus) -> bool:
+    """Return whether a line is required, from its invoice's eligibility and its own facts."""
+    return eligible and needs_fulfillment and stored is not _IGNORED
 
 
 def line_status(
@@ -107,15 +120,26 @@ def quantity_category(fulfilled: int, quantity: int) -> int:
     return _CATEGORY_OF[counted_status(fulfilled, quantity)]
 
 
-def tally(invoice: Invoice, fulfilled: Mapping[Hashable, int], counts: Counts) -> None:
-    """Add the categories of ``invoice``'s required lines to ``counts``."""
-    eligible = invoice.eligible_for_fulfillment
-    if not eligible:
-        return
-    for item in invoice.line_items:
-        if is_required(item, eligible):
-            complete = item.fulfillment_status is _COMPLETE
-            counts[category(complete, fulfilled.get(item.id, 0), item.quantity)] += 1
+def tally(
+    book: Book,
+    spans: Iterable[tuple[int, int, int]],
+    fulfilled: Mapping[Hashable, int],
+    counts: Counts,
+) -> None:
+    """Add the categories of the required lines of the invoices ``spans`` name to ``counts``.
+
+    Each span is ``(invoice row, first line row, end line row)`` of ``book``.
+    """
+    get = fulfilled.get
+    for row, start, end in spans:
+        if not ELIGIBLE_CODES[book.invoice_statuses[row]]:
+            continue
+        for line in range(start, end):
+            flags = book.line_flags[line]
+            stored = LINE_STATUSES[flags & STATUS_BITS]
+            if required(True, bool(flags & NEEDS_FULFILLMENT), stored):  # noqa: FBT003  eligible here
+                shipped = get(book.line_ids[line], 0)
+                counts[category(stored is _COMPLETE, shipped, book.quantities[line])] += 1
 
 
 def _rolled_up(
@@ -153,22 +177,27 @@ def order_status(counts: Counts) -> OrderFulfillmentStatus:
 
 
 def remaining_of(
-    invoices: Iterable[Invoice], fulfilled: Mapping[Hashable, int]
+    book: Book, spans: Iterable[tuple[int, int, int]], fulfilled: Mapping[Hashable, int]
 ) -> dict[Hashable, int]:
-    """Return what is still to ship of the required lines of ``invoices``, zeros left out.
+    """Return what is still to ship of the required lines of the invoices ``spans`` name.
 
-    Complete lines count as fully shipped, so they never appear.
+    Zeros are left out; complete lines count as fully shipped, so they never appear.
     """
     left: dict[Hashable, int] = {}
-    for invoice in invoices:
-        eligible = invoice.eligible_for_fulfillment
-        if not eligible:
+    get = fulfilled.get
+    for row, start, end in spans:
+        if not ELIGIBLE_CODES[book.invoice_statuses[row]]:
             continue
-        for item in invoice.line_items:
-            complete = item.fulfillment_status is _COMPLETE
+        for line in range(start, end):
+            flags = book.line_flags[line]
+            stored = LINE_STATUSES[flags & STATUS_BITS]
+            key = book.line_ids[line]
             rest = still_to_ship(
-                is_required(item, eligible), complete, fulfilled.get(item.id, 0), item.quantity
+                required(True, bool(flags & NEEDS_FULFILLMENT), stored),  # noqa: FBT003  eligible here
+                stored is _COMPLETE,
+                get(key, 0),
+                book.quantities[line],
             )
             if rest:
-                left[item.id] = rest
+                left[key] = rest
     return left

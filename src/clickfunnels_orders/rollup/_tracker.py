@@ -30,6 +30,7 @@ from clickfunnels_orders.errors import (
     UnknownLineItemError,
 )
 from clickfunnels_orders.rollup import _rules as rules
+from clickfunnels_orders.rollup._book import Book
 from clickfunnels_orders.rollup._records import LineItemRow, rows_of
 from clickfunnels_orders.rollup._value import FulfillmentRollup, recount_invoice
 from clickfunnels_orders.statuses import (
@@ -458,8 +459,8 @@ class Tracker:
             order = self._orders.get(order_id)
             if order is None:
                 return {}
-            invoices = [self._invoices[iid] for iid in order.invoices]
-            return rules.remaining_of(invoices, self._fulfilled)
+            book = Book.of(self._invoices[iid] for iid in order.invoices)
+            return rules.remaining_of(book, book.invoices(), self._fulfilled)
 
     def apply(self, invoice: Invoice) -> Invoice:
         """Return ``invoice`` with each line's ``fulfillment_status`` rolled up.
@@ -482,13 +483,13 @@ class Tracker:
         Taken under the lock, so the rows are consistent with one another.
         """
         with self._lock:
-            return rows_of(self._invoices.values(), self._fulfilled)
+            return rows_of(Book.of(self._invoices.values()), self._fulfilled)
 
     def snapshot(self) -> FulfillmentRollup:
         """Return the rollup as it stands: a frozen value, equal to a full recompute."""
         with self._lock:
             return FulfillmentRollup(
-                invoices=dict(self._invoices),
+                source=dict(self._invoices),
                 fulfilled=dict(self._fulfilled),
                 fulfillment_ids=frozenset(self._counted),
             )
