@@ -1103,14 +1103,14 @@ def test_the_rollup_page_examples_run() -> None:
     assert outcome.failed == 0
 
 
-def test_the_process_pool_example_merges_to_the_single_compute(
+def test_the_dask_example_folds_its_shards_into_the_single_compute(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """examples/rollup_process_pool.py, run small, merges its shards into the whole."""
-    namespace = runpy.run_path(str(ROOT / "examples" / "rollup_process_pool.py"))
-    namespace["main"](["--line-items", "3000", "--workers", "2"])
+    """examples/rollup_dask.py, run small, folds its JSON Lines shards into the whole."""
+    namespace = runpy.run_path(str(ROOT / "examples" / "rollup_dask.py"))
+    namespace["main"](["--line-items", "2000", "--shards", "4", "--workers", "2"])
     out = capsys.readouterr().out
-    assert "merged == single compute: True" in out
+    assert "dask rollup == single compute: True" in out
 
 
 def test_the_rollup_module_exports_the_contract() -> None:

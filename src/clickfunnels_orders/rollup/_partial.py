@@ -133,13 +133,7 @@ class Partial:
         if len(self._foreign_ids):
             raise UnknownLineItemError(self._foreign_ids[0])
         book, shipped = self._book, self._fulfilled
-        fulfilled = dict(
-            zip(
-                itertools.compress(book.line_ids, shipped),
-                itertools.compress(shipped, shipped),
-                strict=True,
-            )
-        )
+        fulfilled = dict(itertools.compress(zip(book.line_ids, shipped, strict=True), shipped))
         return FulfillmentRollup(
             source=book, fulfilled=fulfilled, fulfillment_ids=frozenset(self._counted)
         )
