@@ -1,10 +1,13 @@
 """Fulfillment rollup: what is shipped, what remains, and every line, invoice and order status.
 
-Three ways to the same value, a :class:`FulfillmentRollup`:
+Four ways to the same value, a :class:`FulfillmentRollup`:
 
 - :func:`compute` recomputes it from invoices and fulfillments (the oracle);
-- :func:`merge` combines rollups of disjoint shards of fulfillments (associative and
-  commutative, so any engine that can reduce can compute a workspace in parts);
+- :func:`partial` reads one shard into a compact, picklable :class:`Partial`, and
+  :func:`combine` adds the partials of all shards (associative and commutative, so any
+  engine that can map and reduce can roll up a workspace in parts; see
+  :mod:`clickfunnels_orders.dask`);
+- :func:`merge` combines rollups of disjoint shards of fulfillments (through partials);
 - :class:`Tracker` keeps it up to date one invoice or fulfillment at a time.
 
 The rules:
@@ -26,9 +29,10 @@ The rules:
 ``docs/rollup.md`` works through an example.
 
 The names here are the public face; the modules behind them are private and cut by
-concept: ``_rules`` (required lines and status roll-up), ``_value``
-(``FulfillmentRollup``), ``_records`` (its rows), ``_compute`` (``compute``, ``merge``)
-and ``_tracker`` (``Tracker``).
+concept: ``_rules`` (required lines and status roll-up), ``_book`` (the facts a rollup
+reads of invoices, as flat columns), ``_value`` (``FulfillmentRollup``), ``_records``
+(its rows), ``_compute`` (``compute``), ``_partial`` (``partial``, ``Partial``,
+``combine``, ``merge``) and ``_tracker`` (``Tracker``).
 """
 
 from clickfunnels_orders.rollup._compute import compute
