@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         del payloads
         single = best_of(1, lambda: parse_and_compute(paths), pause_gc=False)
         cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]  # unannotated
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
         )
         with cluster, distributed.Client(cluster) as client:  # type: ignore[no-untyped-call]
             client.run(lambda: __import__("clickfunnels_orders.dask"))  # warm the workers

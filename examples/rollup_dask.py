@@ -166,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         single = time.perf_counter() - started
 
         cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]  # unannotated
-            n_workers=args.workers, processes=True, threads_per_worker=1, dashboard_address=None
+            n_workers=args.workers, processes=True, threads_per_worker=1, dashboard_address=":0"
         )
         with cluster, distributed.Client(cluster):  # type: ignore[no-untyped-call]  # ditto
             started = time.perf_counter()

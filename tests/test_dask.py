@@ -33,7 +33,7 @@ from test_rollup_books import invoice, line, shipment
 def client() -> Iterator[distributed.Client]:
     """Yield a client of a local cluster of two single-threaded worker processes."""
     cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]  # unannotated in distributed
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
     )
     with cluster, distributed.Client(cluster) as connected:  # type: ignore[no-untyped-call]  # ditto
         yield connected
