@@ -19,9 +19,6 @@ ROOT = Path(clickfunnels_orders.__file__).parent
 
 #: The pure core: no I/O, no clock, and no knowledge of the edge.
 CORE = (
-    "_rollup_rules",
-    "_rollup_tracker",
-    "_rollup_value",
     "_values",
     "display",
     "entities",

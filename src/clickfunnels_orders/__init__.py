@@ -9,6 +9,7 @@ rollup is in :mod:`clickfunnels_orders.rollup`, the Hypothesis strategies in
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
+from clickfunnels_orders import rollup as rollup  # the public rollup submodule
 from clickfunnels_orders.access import access_by_contact, variants_with_access
 from clickfunnels_orders.diagrams import diagram
 from clickfunnels_orders.entities import (

@@ -1,23 +1,31 @@
 """``FulfillmentRollup``: the frozen result of a rollup, and the queries it answers.
 
-Public as :class:`clickfunnels_orders.rollup.FulfillmentRollup`; this private module holds
-it so that the recompute (``rollup``) and the tracker (``_rollup_tracker``) can both build
-it without importing each other.
+Public as :class:`clickfunnels_orders.rollup.FulfillmentRollup`; it has a module of its
+own so that the recompute (``_compute``), the tracker (``_tracker``) and the partials
+(``_partial``) can all build it without importing each other.
+
+A rollup answers from a :class:`~clickfunnels_orders.rollup._book.Book` of its invoices'
+facts. ``compute`` and ``Tracker.snapshot`` hand it the invoices themselves, and the
+book is read from them on first use, so the recompute pays nothing for it; ``combine``
+hands it the book its partials carried.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from html import escape
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from clickfunnels_orders import _rollup_rules as rules
-from clickfunnels_orders.entities import Invoice, InvoiceLineItem
+from clickfunnels_orders.entities import Invoice
 from clickfunnels_orders.errors import UnknownInvoiceError, UnknownLineItemError
+from clickfunnels_orders.rollup import _rules as rules
+from clickfunnels_orders.rollup._book import LINE_STATUSES, STATUS_BITS, Book
+from clickfunnels_orders.rollup._records import LineItemRow, rows_of
 from clickfunnels_orders.statuses import (
     InvoiceFulfillmentStatus,
     LineItemFulfillmentStatus,
@@ -52,31 +60,28 @@ def recount_invoice(
     return attrs.evolve(invoice, line_items=moved)
 
 
-@attrs.frozen(slots=False, repr=False, unsafe_hash=False)
+@attrs.frozen(slots=False, repr=False, eq=False)
 class FulfillmentRollup:
     """What is fulfilled, and the status of every line item, invoice and order.
 
     Build it with :func:`clickfunnels_orders.rollup.compute`,
-    :func:`clickfunnels_orders.rollup.merge` or ``Tracker.snapshot()``; the constructor
-    trusts its arguments and checks nothing. It is immutable, compares by value (its
-    invoices, the fulfilled quantity of each line item, and the ids of the fulfillments
-    it counted), hashes, and pickles without its lookup caches.
+    :func:`clickfunnels_orders.rollup.merge`, :func:`clickfunnels_orders.rollup.combine`
+    or ``Tracker.snapshot()``; the constructor trusts its arguments and checks nothing.
+    It is immutable, compares by value (what it reads of each invoice: order, status and
+    each line's id, variant, quantity, stored status and whether it needs fulfillment;
+    the fulfilled quantity of each line item; and the ids of the fulfillments it
+    counted), hashes, and pickles compactly, without its lookup caches.
 
     Queries about a line item it does not know raise ``UnknownLineItemError``, and about
     an invoice it does not know ``UnknownInvoiceError``. An order with no invoice here has
     no required line, so its status is ``not_applicable`` and nothing remains.
     """
 
-    _invoices: Mapping[Hashable, Invoice]
+    _source: Mapping[Hashable, Invoice] | Book
     _fulfilled: Mapping[Hashable, int]
     _fulfillment_ids: frozenset[Hashable]
 
     # -- the value -------------------------------------------------------------------------
-
-    @property
-    def invoices(self) -> Mapping[Hashable, Invoice]:
-        """The invoices, by id, in the versions the rollup was computed from."""
-        return MappingProxyType(self._invoices)
 
     @property
     def fulfilled(self) -> Mapping[Hashable, int]:
@@ -88,30 +93,60 @@ class FulfillmentRollup:
         """The ids of the fulfillments counted (those in status ``fulfilled``)."""
         return self._fulfillment_ids
 
+    @property
+    def order_ids(self) -> AbstractSet[Hashable]:
+        """The ids of the orders of the invoices held: a read-only, set-like view."""
+        return self._orders.keys()
+
+    @property
+    def invoice_ids(self) -> AbstractSet[Hashable]:
+        """The ids of the invoices held: a read-only, set-like view."""
+        return self._invoice_rows.keys()
+
     # -- lookups, built on first use -------------------------------------------------------
 
     @functools.cached_property
-    def _items(self) -> dict[Hashable, InvoiceLineItem]:
-        return {item.id: item for invoice in self._invoices.values() for item in invoice.line_items}
+    def _book(self) -> Book:
+        source = self._source
+        return source if isinstance(source, Book) else Book.of(source.values())
 
     @functools.cached_property
-    def _orders(self) -> dict[Hashable, list[Invoice]]:
-        orders: dict[Hashable, list[Invoice]] = {}
-        for invoice in self._invoices.values():
-            orders.setdefault(invoice.order_id, []).append(invoice)
+    def _line_rows(self) -> dict[Hashable, int]:
+        ids = self._book.line_ids
+        return dict(zip(ids, range(len(ids)), strict=True))
+
+    @functools.cached_property
+    def _spans(self) -> list[tuple[int, int, int]]:
+        return list(self._book.invoices())
+
+    @functools.cached_property
+    def _invoice_rows(self) -> dict[Hashable, int]:
+        ids = self._book.invoice_ids
+        return dict(zip(ids, range(len(ids)), strict=True))
+
+    @functools.cached_property
+    def _orders(self) -> dict[Hashable, list[tuple[int, int, int]]]:
+        orders: dict[Hashable, list[tuple[int, int, int]]] = {}
+        order_ids = self._book.order_ids
+        for span in self._spans:
+            orders.setdefault(order_ids[span[0]], []).append(span)
         return orders
 
-    def _item(self, line_item_id: Hashable) -> InvoiceLineItem:
-        item = self._items.get(line_item_id)
-        if item is None:
-            raise UnknownLineItemError(line_item_id)
-        return item
+    @functools.cached_property
+    def _facts(self) -> dict[Hashable, tuple[object, ...]]:
+        return self._book.facts()
 
-    def _invoice(self, invoice_id: Hashable) -> Invoice:
-        invoice = self._invoices.get(invoice_id)
-        if invoice is None:
+    def _line(self, line_item_id: Hashable) -> int:
+        row = self._line_rows.get(line_item_id)
+        if row is None:
+            raise UnknownLineItemError(line_item_id)
+        return row
+
+    def _invoice(self, invoice_id: Hashable) -> tuple[int, int, int]:
+        row = self._invoice_rows.get(invoice_id)
+        if row is None:
             raise UnknownInvoiceError(invoice_id)
-        return invoice
+        return self._spans[row]
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -121,7 +156,7 @@ class FulfillmentRollup:
         Raises:
             UnknownLineItemError: when no invoice of the rollup holds the line item.
         """
-        self._item(line_item_id)
+        self._line(line_item_id)
         return self._fulfilled.get(line_item_id, 0)
 
     def line_item_status(self, line_item_id: Hashable) -> LineItemFulfillmentStatus:
@@ -130,8 +165,10 @@ class FulfillmentRollup:
         Raises:
             UnknownLineItemError: when no invoice of the rollup holds the line item.
         """
-        item = self._item(line_item_id)
-        return item.recount(self._fulfilled.get(line_item_id, 0)).fulfillment_status
+        book = self._book
+        row = self._line(line_item_id)
+        stored = LINE_STATUSES[book.line_flags[row] & STATUS_BITS]
+        return rules.line_status(stored, self._fulfilled.get(line_item_id, 0), book.quantities[row])
 
     def invoice_status(self, invoice_id: Hashable) -> InvoiceFulfillmentStatus:
         """Return an invoice's status over its required lines (``not_applicable`` if none).
@@ -140,7 +177,7 @@ class FulfillmentRollup:
             UnknownInvoiceError: when the rollup holds no invoice with this id.
         """
         counts = rules.new_counts()
-        rules.tally(self._invoice(invoice_id), self._fulfilled, counts)
+        rules.tally(self._book, [self._invoice(invoice_id)], self._fulfilled, counts)
         return rules.invoice_status(counts)
 
     def order_status(self, order_id: Hashable) -> OrderFulfillmentStatus:
@@ -149,8 +186,7 @@ class FulfillmentRollup:
         An order with no required line, or no invoice in this rollup, is ``not_applicable``.
         """
         counts = rules.new_counts()
-        for invoice in self._orders.get(order_id, ()):
-            rules.tally(invoice, self._fulfilled, counts)
+        rules.tally(self._book, self._orders.get(order_id, ()), self._fulfilled, counts)
         return rules.order_status(counts)
 
     def remaining(self, order_id: Hashable) -> Mapping[Hashable, int]:
@@ -159,7 +195,7 @@ class FulfillmentRollup:
         Only required lines appear (see the module docs), complete lines count as shipped,
         and lines with nothing left are left out, so a fulfilled order gives ``{}``.
         """
-        return rules.remaining_of(self._orders.get(order_id, ()), self._fulfilled)
+        return rules.remaining_of(self._book, self._orders.get(order_id, ()), self._fulfilled)
 
     def apply(self, invoice: Invoice) -> Invoice:
         """Return ``invoice`` with each line's ``fulfillment_status`` rolled up.
@@ -173,14 +209,34 @@ class FulfillmentRollup:
         """
         return recount_invoice(invoice, self.fulfilled_quantity)
 
+    def rows(self) -> list[LineItemRow]:
+        """Return one plain ``dict`` per invoice line item: the rollup as a table.
+
+        Each row has ``order_id``, ``invoice_id``, ``invoice_line_item_id``,
+        ``variant_id``, ``quantity``, ``fulfilled``, ``remaining`` (still to ship for a
+        required line, 0 for one that is not required), ``status`` (the rolled-up
+        :class:`LineItemFulfillmentStatus`) and ``required``. Rows come in invoice order,
+        then line order; ``pandas.DataFrame(rollup.rows())`` is the way into pandas.
+        """
+        return rows_of(self._book, self._fulfilled)
+
     # -- dunder ----------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FulfillmentRollup):
+            return NotImplemented
+        return self is other or (
+            self._fulfillment_ids == other._fulfillment_ids
+            and self._fulfilled == other._fulfilled
+            and self._facts == other._facts
+        )
 
     def __hash__(self) -> int:
         cached: int | None = self.__dict__.get("_hash")
         if cached is None:
             cached = hash(
                 (
-                    frozenset(self._invoices.items()),
+                    frozenset(self._facts.items()),
                     frozenset(self._fulfilled.items()),
                     self._fulfillment_ids,
                 )
@@ -189,17 +245,17 @@ class FulfillmentRollup:
         return cached
 
     def __getstate__(self) -> dict[str, Any]:
-        # Pickle the value only: the lookup caches are rebuilt on first use.
+        # Pickle the value only, as its compact book: the lookups are rebuilt on first use.
         return {
-            "_invoices": self._invoices,
+            "_source": self._book,
             "_fulfilled": self._fulfilled,
             "_fulfillment_ids": self._fulfillment_ids,
         }
 
     def __repr__(self) -> str:
         return (
-            f"FulfillmentRollup(invoices={len(self._invoices)}, "
-            f"line_items={len(self._items)}, fulfilled_line_items={len(self._fulfilled)}, "
+            f"FulfillmentRollup(invoices={len(self._invoice_rows)}, "
+            f"line_items={len(self._book)}, fulfilled_line_items={len(self._fulfilled)}, "
             f"fulfillments={len(self._fulfillment_ids)})"
         )
 
@@ -222,8 +278,8 @@ class FulfillmentRollup:
         tail = f"<p>and {more} more orders</p>" if more > 0 else ""
         return (
             "<div><strong>FulfillmentRollup</strong> "
-            f"{escape(str(len(orders)))} orders, {len(self._invoices)} invoices, "
-            f"{len(self._items)} line items, {len(self._fulfillment_ids)} fulfillments counted"
+            f"{escape(str(len(orders)))} orders, {len(self._invoice_rows)} invoices, "
+            f"{len(self._book)} line items, {len(self._fulfillment_ids)} fulfillments counted"
             f"<table><tr>{head}</tr>{body}</table>{tail}</div>"
         )
 
@@ -233,6 +289,3 @@ def _first(mapping: Mapping[Hashable, object], count: int) -> Iterator[Hashable]
         if index >= count:
             return
         yield key
-
-
-FulfillmentRollup.__module__ = "clickfunnels_orders.rollup"

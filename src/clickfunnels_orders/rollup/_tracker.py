@@ -11,11 +11,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from types import MappingProxyType
 from typing import Final
 
-from clickfunnels_orders import _rollup_rules as rules
-from clickfunnels_orders._rollup_value import FulfillmentRollup, recount_invoice
 from clickfunnels_orders._values import to_instances
 from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
 from clickfunnels_orders.entities.invoice import ELIGIBLE_FOR_FULFILLMENT
@@ -30,6 +29,10 @@ from clickfunnels_orders.errors import (
     UnknownInvoiceError,
     UnknownLineItemError,
 )
+from clickfunnels_orders.rollup import _rules as rules
+from clickfunnels_orders.rollup._book import Book
+from clickfunnels_orders.rollup._records import LineItemRow, rows_of
+from clickfunnels_orders.rollup._value import FulfillmentRollup, recount_invoice
 from clickfunnels_orders.statuses import (
     FulfillmentStatus,
     InvoiceFulfillmentStatus,
@@ -161,6 +164,12 @@ class Tracker:
         """
         with self._lock:
             return MappingProxyType(dict(self._fulfillments))
+
+    @property
+    def order_ids(self) -> AbstractSet[Hashable]:
+        """The ids of the orders of the invoices held: a frozen set, taken under the lock."""
+        with self._lock:
+            return frozenset(self._orders)
 
     # -- recording -------------------------------------------------------------------------
 
@@ -450,8 +459,8 @@ class Tracker:
             order = self._orders.get(order_id)
             if order is None:
                 return {}
-            invoices = [self._invoices[iid] for iid in order.invoices]
-            return rules.remaining_of(invoices, self._fulfilled)
+            book = Book.of(self._invoices[iid] for iid in order.invoices)
+            return rules.remaining_of(book, book.invoices(), self._fulfilled)
 
     def apply(self, invoice: Invoice) -> Invoice:
         """Return ``invoice`` with each line's ``fulfillment_status`` rolled up.
@@ -468,11 +477,19 @@ class Tracker:
         self._line(line_item_id)
         return self._fulfilled.get(line_item_id, 0)
 
+    def rows(self) -> list[LineItemRow]:
+        """Return one plain ``dict`` per invoice line item, as :meth:`FulfillmentRollup.rows`.
+
+        Taken under the lock, so the rows are consistent with one another.
+        """
+        with self._lock:
+            return rows_of(Book.of(self._invoices.values()), self._fulfilled)
+
     def snapshot(self) -> FulfillmentRollup:
         """Return the rollup as it stands: a frozen value, equal to a full recompute."""
         with self._lock:
             return FulfillmentRollup(
-                invoices=dict(self._invoices),
+                source=dict(self._invoices),
                 fulfilled=dict(self._fulfilled),
                 fulfillment_ids=frozenset(self._counted),
             )
@@ -488,9 +505,6 @@ def _lines_text(fulfillment: Fulfillment) -> str:
     return ", ".join(
         f"{line.quantity} x {line.invoice_line_item_id!r}" for line in fulfillment.lines
     )
-
-
-Tracker.__module__ = "clickfunnels_orders.rollup"
 
 
 def _recount(line: _Line, old: int, new: int) -> None:

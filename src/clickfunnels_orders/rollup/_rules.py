@@ -11,8 +11,15 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, MutableSequence
 from typing import Final, TypeVar
 
-from clickfunnels_orders.entities import Invoice, InvoiceLineItem
+from clickfunnels_orders.entities import InvoiceLineItem
 from clickfunnels_orders.machines import counted_status
+from clickfunnels_orders.rollup._book import (
+    ELIGIBLE_CODES,
+    LINE_STATUSES,
+    NEEDS_FULFILLMENT,
+    STATUS_BITS,
+    Book,
+)
 from clickfunnels_orders.statuses import (
     InvoiceFulfillmentStatus,
     LineItemFulfillmentStatus,
@@ -26,10 +33,13 @@ __all__ = [
     "category",
     "invoice_status",
     "is_required",
+    "line_status",
     "new_counts",
     "order_status",
     "quantity_category",
     "remaining_of",
+    "required",
+    "still_to_ship",
     "tally",
 ]
 
@@ -43,7 +53,7 @@ DONE: Final = 2
 
 #: Counts of required lines per category, indexed by ``NOTHING``, ``SOME`` and ``DONE``.
 Counts = MutableSequence[int]
-S = TypeVar("S", InvoiceFulfillmentStatus, OrderFulfillmentStatus)
+_StatusT = TypeVar("_StatusT", InvoiceFulfillmentStatus, OrderFulfillmentStatus)
 
 
 def new_counts() -> list[int]:
@@ -55,9 +65,34 @@ def is_required(item: InvoiceLineItem, eligible: bool) -> bool:
     """Return whether ``item`` is due to ship and so counts toward its invoice and order.
 
     A line is required when it needs fulfillment, is not ignored, and its invoice is
-    eligible for fulfillment (paid or partially refunded).
+    eligible for fulfillment (paid or partially refunded): :func:`required`.
     """
-    return eligible and item.fulfillment_required and item.fulfillment_status is not _IGNORED
+    return required(eligible, item.fulfillment_required, item.fulfillment_status)
+
+
+def required(eligible: bool, needs_fulfillment: bool, stored: LineItemFulfillmentStatus) -> bool:
+    """Return whether a line is required, from its invoice's eligibility and its own facts."""
+    return eligible and needs_fulfillment and stored is not _IGNORED
+
+
+def line_status(
+    stored: LineItemFulfillmentStatus, fulfilled: int, quantity: int
+) -> LineItemFulfillmentStatus:
+    """Return a line's rolled-up status: ignored and complete stay, else by quantity.
+
+    The same outcome as ``InvoiceLineItem.recount`` (the line-item machine's derived move),
+    without building the moved item.
+    """
+    if stored is _IGNORED or stored is _COMPLETE:
+        return stored
+    return counted_status(fulfilled, quantity)
+
+
+def still_to_ship(required: bool, complete: bool, fulfilled: int, quantity: int) -> int:
+    """Return what is left to ship of a line: 0 unless it is required and not complete."""
+    if not required or complete:
+        return 0
+    return max(quantity - fulfilled, 0)
 
 
 def category(complete: bool, fulfilled: int, quantity: int) -> int:
@@ -85,18 +120,31 @@ def quantity_category(fulfilled: int, quantity: int) -> int:
     return _CATEGORY_OF[counted_status(fulfilled, quantity)]
 
 
-def tally(invoice: Invoice, fulfilled: Mapping[Hashable, int], counts: Counts) -> None:
-    """Add the categories of ``invoice``'s required lines to ``counts``."""
-    eligible = invoice.eligible_for_fulfillment
-    if not eligible:
-        return
-    for item in invoice.line_items:
-        if is_required(item, eligible):
-            complete = item.fulfillment_status is _COMPLETE
-            counts[category(complete, fulfilled.get(item.id, 0), item.quantity)] += 1
+def tally(
+    book: Book,
+    spans: Iterable[tuple[int, int, int]],
+    fulfilled: Mapping[Hashable, int],
+    counts: Counts,
+) -> None:
+    """Add the categories of the required lines of the invoices ``spans`` name to ``counts``.
+
+    Each span is ``(invoice row, first line row, end line row)`` of ``book``.
+    """
+    get = fulfilled.get
+    for row, start, end in spans:
+        if not ELIGIBLE_CODES[book.invoice_statuses[row]]:
+            continue
+        for line in range(start, end):
+            flags = book.line_flags[line]
+            stored = LINE_STATUSES[flags & STATUS_BITS]
+            if required(True, bool(flags & NEEDS_FULFILLMENT), stored):  # noqa: FBT003  eligible here
+                shipped = get(book.line_ids[line], 0)
+                counts[category(stored is _COMPLETE, shipped, book.quantities[line])] += 1
 
 
-def _rolled_up(counts: Counts, none: S, nothing: S, some: S, done: S) -> S:
+def _rolled_up(
+    counts: Counts, none: _StatusT, nothing: _StatusT, some: _StatusT, done: _StatusT
+) -> _StatusT:
     """Return ``none`` without required lines, else what the lines' categories add up to."""
     total = counts[NOTHING] + counts[SOME] + counts[DONE]
     if total == 0:
@@ -129,20 +177,27 @@ def order_status(counts: Counts) -> OrderFulfillmentStatus:
 
 
 def remaining_of(
-    invoices: Iterable[Invoice], fulfilled: Mapping[Hashable, int]
+    book: Book, spans: Iterable[tuple[int, int, int]], fulfilled: Mapping[Hashable, int]
 ) -> dict[Hashable, int]:
-    """Return what is still to ship of the required lines of ``invoices``, zeros left out.
+    """Return what is still to ship of the required lines of the invoices ``spans`` name.
 
-    Complete lines count as fully shipped, so they never appear.
+    Zeros are left out; complete lines count as fully shipped, so they never appear.
     """
     left: dict[Hashable, int] = {}
-    for invoice in invoices:
-        eligible = invoice.eligible_for_fulfillment
-        if not eligible:
+    get = fulfilled.get
+    for row, start, end in spans:
+        if not ELIGIBLE_CODES[book.invoice_statuses[row]]:
             continue
-        for item in invoice.line_items:
-            if is_required(item, eligible) and item.fulfillment_status is not _COMPLETE:
-                rest = item.quantity - fulfilled.get(item.id, 0)
-                if rest > 0:
-                    left[item.id] = rest
+        for line in range(start, end):
+            flags = book.line_flags[line]
+            stored = LINE_STATUSES[flags & STATUS_BITS]
+            key = book.line_ids[line]
+            rest = still_to_ship(
+                required(True, bool(flags & NEEDS_FULFILLMENT), stored),  # noqa: FBT003  eligible here
+                stored is _COMPLETE,
+                get(key, 0),
+                book.quantities[line],
+            )
+            if rest:
+                left[key] = rest
     return left
