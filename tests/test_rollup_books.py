@@ -366,3 +366,11 @@ def test_fulfillable_only_fulfillments_name_lines_a_tracker_accepts(
             inv, item = items[shipped.invoice_line_item_id]
             assert inv.status in ELIGIBLE
             assert item.fulfillment_status not in {L.IGNORED, L.COMPLETE}
+
+
+def two_orders() -> list[Invoice]:
+    """Order A: invoice 1 (lines 11 x2, 12 x1). Order B: invoice 2 (line 21 x3). Both paid."""
+    return [
+        invoice(1, "A", line(11, 1, 2), line(12, 1, 1)),
+        invoice(2, "B", line(21, 2, 3)),
+    ]
