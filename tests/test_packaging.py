@@ -53,7 +53,7 @@ TOP_LEVEL = [
     "diagram",
 ]
 #: Section 5 lives in the public submodule ``rollup``.
-ROLLUP = ["compute", "merge", "Tracker", "FulfillmentRollup"]
+ROLLUP = ["compute", "merge", "Tracker", "FulfillmentRollup", "partial", "combine", "Partial"]
 #: Errors and the builtin each behaves like, as API.md names them.
 ERROR_BUILTINS = {
     "InvalidTransitionError": ValueError,
