@@ -19,7 +19,6 @@ full or partial payment). ``may(event)`` and ``allowed_events`` consult the firs
 from __future__ import annotations
 
 import enum
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
@@ -46,10 +45,6 @@ __all__ = [
     "counted_status",
     "lifecycle_statuses",
 ]
-
-# transitions logs every trigger and every added transition at INFO; a library's users
-# should not see our import-time bookkeeping in their logs.
-logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
 @attrs.frozen
