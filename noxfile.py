@@ -30,7 +30,7 @@ def types(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def benchmarks(session: nox.Session) -> None:
     session.install(".")
-    session.run("python", "benchmarks/transitions.py", *session.posargs)
+    session.run("python", "benchmarks/events.py", *session.posargs)
     session.run("python", "benchmarks/rollup.py", *session.posargs)
 
 

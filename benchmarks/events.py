@@ -12,32 +12,24 @@ Targets: a transition costs at most 2x an ``attrs.evolve``, and is at least 30x 
 than the per-entity machine. Timings are best-of-N with the garbage collector paused, so
 the ratios hold on a shared, noisy machine; absolute times are printed only for context.
 
-Run: ``python benchmarks/transitions.py`` (``--quick`` for a smoke run).
+Run: ``python benchmarks/events.py`` (``--quick`` for a smoke run).
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import datetime as dt
+import gc
+import logging
+import timeit
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
-# This program is named after the library it measures; running it puts its own folder
-# first on the import path, where it would shadow ``transitions``. Take that folder off.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import attrs
+from transitions.core import Machine
 
-import argparse  # noqa: E402  because the import path is fixed first
-import datetime as dt  # noqa: E402  because the import path is fixed first
-import gc  # noqa: E402  because the import path is fixed first
-import logging  # noqa: E402  because the import path is fixed first
-import timeit  # noqa: E402  because the import path is fixed first
-from collections.abc import Callable  # noqa: E402  because the import path is fixed first
-from decimal import Decimal  # noqa: E402  because the import path is fixed first
-from typing import Any  # noqa: E402  because the import path is fixed first
-
-import attrs  # noqa: E402  because the import path is fixed first
-from transitions.core import Machine  # noqa: E402  because the import path is fixed first
-
-from clickfunnels_orders import Invoice, InvoiceLineItem, InvoiceStatus  # noqa: E402  because the import path is fixed first
+from clickfunnels_orders import Invoice, InvoiceLineItem, InvoiceStatus
 
 AT = dt.datetime(2025, 4, 21, 14, 47, 47, tzinfo=dt.UTC)
 
