@@ -1,40 +1,105 @@
-"""Development sessions: ``nox`` runs tests, lint and types; ``nox -s benchmarks`` measures."""
+"""The project's gates, defined once: ``nox`` runs them all, ``.ci/run`` runs ``nox``.
+
+Sessions: ``tests`` on every Python the classifiers name, against the built wheel;
+``coverage`` with its floor; ``lint``; ``types``; smoke runs of ``examples`` and
+``benchmarks``. A Python that is not installed is reported as skipped, not failed.
+"""
 
 from __future__ import annotations
 
+import shutil
+import tomllib
+from pathlib import Path
+
 import nox
 
-nox.options.sessions = ["tests", "lint", "types"]
-nox.options.default_venv_backend = "venv"
+nox.needs_version = ">=2025.5.1"
+nox.options.sessions = ["tests", "coverage", "lint", "types", "examples", "benchmarks"]
+nox.options.default_venv_backend = "uv|venv"
+# Skip, and say so, rather than fail when a Python is missing (nox would fail on CI).
+nox.options.error_on_missing_interpreters = False
+# Use the interpreters the machine has; never download one.
+nox.options.download_python = "never"
+
+PYPROJECT = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))
+#: Every Python the classifiers name, oldest first: the tests run on each.
+PYTHONS = [
+    classifier.rsplit(" ", 1)[-1]
+    for classifier in PYPROJECT["project"]["classifiers"]
+    if classifier.startswith("Programming Language :: Python :: 3.")
+]
+#: The Python of the single-run sessions: the oldest supported, the README's.
+PYTHON = PYTHONS[0]
+
+_wheels: list[Path] = []
 
 
-@nox.session(python="3.11")
+def _install(session: nox.Session, *args: str) -> None:
+    """Install into the session, with a pip new enough for ``--group`` (pip 25.1+)."""
+    if session.venv_backend != "uv":
+        session.install("--quiet", "--upgrade", "pip>=25.1")
+    session.install(*args)
+
+
+def _wheel(session: nox.Session) -> str:
+    """Return the path of the project's wheel, built once per nox run."""
+    if not _wheels:
+        out = Path(session.cache_dir) / "wheel"
+        shutil.rmtree(out, ignore_errors=True)
+        if session.venv_backend == "uv":
+            # nox's own uv: it may sit beside nox rather than in the session.
+            session.run("uv", "build", "--wheel", "--quiet", "--out-dir", str(out), external=True)
+        else:
+            session.run("python", "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), ".")
+        _wheels.extend(out.glob("*.whl"))
+    (wheel,) = _wheels
+    return str(wheel)
+
+
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    session.install("-e", ".[dev]")
+    """Run the test suite against the installed wheel (not the source tree)."""
+    _install(session, _wheel(session), "--group", "tests")
+    session.run("python", "-c", "import clickfunnels_orders as p; print('testing', p.__file__)")
     session.run("python", "-m", "pytest", *session.posargs)
 
 
-@nox.session(python="3.11")
+@nox.session(python=PYTHON)
+def coverage(session: nox.Session) -> None:
+    """Measure branch coverage of the package; fail under ``fail_under`` in pyproject."""
+    _install(session, "-e", ".", "--group", "tests")
+    session.env["HYPOTHESIS_PROFILE"] = "coverage"  # fixed examples: a reproducible figure
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "report")
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    """Check the code with the pinned ruff: lint rules, then formatting."""
+    _install(session, "--group", "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python="3.11")
+@nox.session(python=PYTHON)
 def types(session: nox.Session) -> None:
-    session.install("-e", ".[dev]")
+    """Type-check everything (``mypy --strict``, files from pyproject) with the pinned mypy."""
+    _install(session, "-e", ".", "--group", "types")
     session.run("mypy")
 
 
-@nox.session(python="3.11")
-def benchmarks(session: nox.Session) -> None:
-    session.install(".")
-    session.run("python", "benchmarks/transitions.py", *session.posargs)
-    session.run("python", "benchmarks/rollup.py", *session.posargs)
-
-
-@nox.session(python="3.11")
+@nox.session(python=PYTHON)
 def examples(session: nox.Session) -> None:
-    session.install(".")
-    session.run("python", "examples/checkout.py")
+    """Run every example against the installed wheel; their output shows only on failure."""
+    _install(session, _wheel(session))
+    for example in sorted(Path("examples").glob("*.py")):
+        session.run("python", str(example), silent=True)
+
+
+@nox.session(python=PYTHON)
+def benchmarks(session: nox.Session) -> None:
+    """Smoke-run every benchmark (``--quick``); full runs are plain programs, see the README."""
+    _install(session, _wheel(session))
+    for benchmark in sorted(Path("benchmarks").glob("*.py")):
+        session.run("python", str(benchmark), "--quick")

@@ -22,23 +22,15 @@ import argparse
 import functools
 import gc
 import random
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Hashable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import NamedTuple
 
 import attrs
 
-# Running a program puts its folder first on the import path, and this folder holds
-# ``transitions.py`` (the benchmark of that name), which would shadow the ``transitions``
-# package the library imports. Take the folder off before importing the library.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-from clickfunnels_orders import (  # noqa: E402  because the import path is fixed first
+from clickfunnels_orders import (
     Fulfillment,
     FulfillmentLine,
     FulfillmentStatus,

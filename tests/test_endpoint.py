@@ -190,6 +190,8 @@ class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
     """wsgiref's server, one thread per request, as a threaded deployment runs."""
 
     daemon_threads = True
+    # Room for every connection a test opens at once (the default backlog is 5).
+    request_queue_size = 64
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -224,7 +226,8 @@ def post(url: str, raw: bytes, headers: dict[str, str], method: str = "POST") ->
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  because ditto
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+        with error:  # an error response holds its connection until closed
+            return error.code, json.loads(error.read())
 
 
 def test_the_wsgi_app_answers_each_status_over_a_socket(
@@ -256,7 +259,8 @@ def test_the_wsgi_app_takes_only_posts(served: tuple[str, SQLiteStore]) -> None:
     request = urllib.request.Request(url, method="GET")  # noqa: S310  because the URL is the test server's
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)  # noqa: S310  because ditto
-    assert refused.value.code == 405
+    with refused.value:  # an error response holds its connection until closed
+        assert refused.value.code == 405
     assert refused.value.headers["Allow"] == "POST"
 
 

@@ -143,6 +143,20 @@ def test_importing_the_package_does_not_import_hypothesis() -> None:
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.parametrize("level", ["DEBUG", "NOTSET"])
+def test_importing_the_package_leaves_the_transitions_logger_alone(level: str) -> None:
+    """A user's level for the ``transitions`` logger (or its absence) survives the import."""
+    code = (
+        f"import logging; logging.getLogger('transitions').setLevel(logging.{level}); "
+        "import clickfunnels_orders, clickfunnels_orders.rollup; "
+        "print(logging.getLevelName(logging.getLogger('transitions').level))"
+    )
+    result = subprocess.run(  # noqa: S603  because the command is this interpreter and a literal
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == level
+
+
 def test_the_package_requires_python_3_11_or_later() -> None:
     """``StrEnum`` and ``Self`` need Python 3.11."""
     assert importlib.metadata.metadata(DISTRIBUTION)["Requires-Python"] == ">=3.11"

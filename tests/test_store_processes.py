@@ -95,17 +95,18 @@ def test_a_killed_writer_loses_nothing_it_acknowledged(tmp_path: Path, seed: int
     rng = random.Random(seed)  # noqa: S311  because test data, not secrets
     envelopes = many(120, rng)
     db = tmp_path / "orders.db"
-    worker = child(db, write_deliveries(tmp_path / "deliveries.jsonl", envelopes))
-    assert worker.stdout is not None
     kill_after = rng.randint(5, len(envelopes) - 20)
     reported: list[str] = []
-    for line in worker.stdout:
-        reported.append(line.decode().split()[1])
-        if len(reported) == kill_after:
-            worker.send_signal(signal.SIGKILL)
-            break
-    reported += [line.decode().split()[1] for line in worker.stdout]  # said before it died
-    assert worker.wait() == -signal.SIGKILL
+    # The context closes the child's pipes once it is reaped.
+    with child(db, write_deliveries(tmp_path / "deliveries.jsonl", envelopes)) as worker:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            reported.append(line.decode().split()[1])
+            if len(reported) == kill_after:
+                worker.send_signal(signal.SIGKILL)
+                break
+        reported += [line.decode().split()[1] for line in worker.stdout]  # said before it died
+        assert worker.wait() == -signal.SIGKILL
 
     with SQLiteStore(db) as store:
         assert all(store.has_seen(event_id) for event_id in reported)

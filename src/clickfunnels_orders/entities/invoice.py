@@ -383,19 +383,25 @@ class Invoice(Lifecycle, ApiObject):
                 refund of a partially-paid invoice.
         """
         routes = self._routes("refund")
-        refundable = minus(self.amount_paid, self.amount_refunded, "amount")
         if amount is None:
-            refunding = refundable
-        else:
-            refunding = to_money_arg(amount, "refund")
-            if refunding > refundable:
-                raise AmountError("refund", refunding, f"at most {refundable} is refundable")
-            if self.status is InvoiceStatus.PARTIALLY_PAID and refunding != refundable:
-                raise AmountError(
-                    "refund",
-                    refunding,
-                    f"a partially-paid invoice is refunded in full ({refundable}) or not at all",
-                )
+            # Everything paid and not yet refunded: then everything paid is refunded.
+            refunded = self.amount_paid
+            return self._move(
+                routes,
+                self._check_at("refund", at),
+                {"amount_refunded": refunded},
+                {"amount_refunded": refunded},
+            )
+        refundable = minus(self.amount_paid, self.amount_refunded, "amount")
+        refunding = to_money_arg(amount, "refund")
+        if refunding > refundable:
+            raise AmountError("refund", refunding, f"at most {refundable} is refundable")
+        if self.status is InvoiceStatus.PARTIALLY_PAID and refunding != refundable:
+            raise AmountError(
+                "refund",
+                refunding,
+                f"a partially-paid invoice is refunded in full ({refundable}) or not at all",
+            )
         refunded = plus(self.amount_refunded, refunding, "amount")
         return self._move(
             routes,
@@ -456,13 +462,15 @@ def to_money_arg(amount: object, event: str) -> Decimal:
         InvalidTypeError: for a float or another type.
         AmountError: for zero or a negative amount.
     """
-    if isinstance(amount, Decimal | int | str) and not isinstance(amount, bool):
+    if type(amount) is Decimal or (
+        isinstance(amount, Decimal | int | str) and not isinstance(amount, bool)
+    ):
         try:
             value = to_money(amount, "amount")
         except InvalidValueError:
             raise AmountError(event, amount, "a positive, finite amount") from None
     else:
         value = to_money(amount, "amount")  # raises the helpful type error
-    if value <= 0:
+    if not value:  # to_money refused negatives: only zero is left to refuse
         raise AmountError(event, value, "a positive amount")
     return value
