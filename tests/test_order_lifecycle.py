@@ -513,10 +513,11 @@ def test_a_renewal_invoice_carries_only_the_recurring_lines() -> None:
     assert made.invoice_type == "renewal"
 
 
-def test_a_one_time_sale_invoice_carries_only_the_one_time_lines() -> None:
-    """A one-time sale bills the lines that do not recur."""
-    made = Invoice.for_order(mixed_order(), id=52, invoice_type="one_time_sale")
+def test_a_one_time_charge_invoice_carries_only_the_one_time_lines() -> None:
+    """A subscription order's one-time charge bills the lines that do not recur."""
+    made = Invoice.for_order(mixed_order(), id=52, kind="one_time")
     assert [line.payment_type for line in made.line_items] == ["one_time", "debit"]
+    assert made.invoice_type == "one_time"
 
 
 def test_a_renewal_of_an_order_with_no_recurring_line_is_refused() -> None:
@@ -526,9 +527,9 @@ def test_a_renewal_of_an_order_with_no_recurring_line_is_refused() -> None:
 
 
 def test_an_unknown_invoice_type_is_refused() -> None:
-    """``for_order`` takes initial, renewal or one_time_sale."""
+    """``for_order`` takes only the API's invoice types."""
     with pytest.raises(InvalidValueError, match="invoice_type"):
-        Invoice.for_order(mixed_order(), id=1, invoice_type="refund")
+        Invoice.for_order(mixed_order(), id=1, invoice_type="refundish")
 
 
 def test_for_order_takes_line_ids_and_a_due_moment() -> None:

@@ -51,6 +51,10 @@ TOP_LEVEL = [
     "PayloadError",
     # 8. diagrams
     "diagram",
+    # 14. more of the API
+    "InvoiceType",
+    "RestockStatus",
+    "TransactionStatus",
 ]
 #: Section 5 lives in the public submodule ``rollup``.
 ROLLUP = ["compute", "merge", "Tracker", "FulfillmentRollup", "partial", "combine", "Partial"]

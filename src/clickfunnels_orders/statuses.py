@@ -14,11 +14,14 @@ __all__ = [
     "FulfillmentStatus",
     "InvoiceFulfillmentStatus",
     "InvoiceStatus",
+    "InvoiceType",
     "LineItemFulfillmentStatus",
     "OrderFulfillmentStatus",
     "OrderType",
     "PaymentProcessor",
+    "RestockStatus",
     "ServiceStatus",
+    "TransactionStatus",
 ]
 
 
@@ -116,6 +119,37 @@ class PaymentProcessor(enum.StrEnum):
     PAYMENTS_AI = "payments_ai"
     STRIPE = "stripe"
     EXTERNAL = "external"
+
+
+class InvoiceType(enum.StrEnum):
+    """An invoice's ``invoice_type``: why it was issued.
+
+    One-time orders use only ``one_time_sale``; subscription orders use the others.
+    """
+
+    INITIAL = "initial"
+    RENEWAL = "renewal"
+    INTERIM = "interim"
+    CANCELLATION = "cancellation"
+    ONE_TIME = "one_time"
+    REFUND = "refund"
+    CHARGE = "charge"
+    ONE_TIME_SALE = "one_time_sale"
+
+
+class TransactionStatus(enum.StrEnum):
+    """The known ``status`` values of an ``Orders::Transaction`` (the API's set is open)."""
+
+    COMPLETED = "completed"
+    PARTIALLY_REFUNDED = "partially-refunded"
+    REFUNDED = "refunded"
+
+
+class RestockStatus(enum.StrEnum):
+    """An ``Orders::Invoices::Restock``'s status: its quantities return to stock, or not."""
+
+    RESTOCKED = "restocked"
+    CANCELLED = "cancelled"
 
 
 #: Line-item ``payment_type`` values that make an order a subscription order. The field is

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 import attrs
 
@@ -19,7 +19,7 @@ from clickfunnels_orders._values import (
     to_money,
     to_status,
 )
-from clickfunnels_orders.entities import _fields
+from clickfunnels_orders.entities import _fields, _invoice_types
 from clickfunnels_orders.entities._codec import ApiObject
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
 from clickfunnels_orders.entities.order import Order
@@ -28,6 +28,7 @@ from clickfunnels_orders.machines import ELIGIBLE_FOR_FULFILLMENT, PAID_IN_FULL,
 from clickfunnels_orders.statuses import (
     RECURRING_PAYMENT_TYPES,
     InvoiceStatus,
+    InvoiceType,
     LineItemFulfillmentStatus,
     PaymentProcessor,
 )
@@ -182,8 +183,11 @@ class Invoice(Lifecycle, ApiObject):
         default=PaymentProcessor.PAYMENTS_AI, converter=_fields.payment_processor
     )
     history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
-    #: ``initial``, ``renewal``, ``one_time_sale``, ... as the API says; ``None`` if unknown.
-    invoice_type: str | None = attrs.field(default=None, validator=_fields.an_optional_text)
+    #: An :class:`InvoiceType`; a string the API sent that names none is kept as it came
+    #: (see :attr:`invoice_type_is_unknown`); ``None`` when the payload has none.
+    invoice_type: InvoiceType | str | None = attrs.field(
+        default=None, converter=_invoice_types.invoice_type
+    )
     #: Payload fields the model does not use, carried along untouched.
     extra: FrozenJson = attrs.field(
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
@@ -246,6 +250,11 @@ class Invoice(Lifecycle, ApiObject):
         return self.status in ELIGIBLE_FOR_FULFILLMENT
 
     @property
+    def invoice_type_is_unknown(self) -> bool:
+        """Whether ``invoice_type`` is a string the API sent that names no :class:`InvoiceType`."""
+        return self.invoice_type is not None and not isinstance(self.invoice_type, InvoiceType)
+
+    @property
     def is_external(self) -> bool:
         """Whether the client, not a payment gateway, drives this invoice's status."""
         return self.payment_processor is PaymentProcessor.EXTERNAL
@@ -258,22 +267,27 @@ class Invoice(Lifecycle, ApiObject):
         order: Order,
         *,
         id: Hashable,  # noqa: A002  because it is the API's own field name
-        invoice_type: str = "initial",
+        kind: InvoiceType | str | None = None,
+        invoice_type: InvoiceType | str | None = None,
         line_item_ids: Iterable[Hashable] | None = None,
         due_at: dt.datetime | None = None,
     ) -> Self:
         """Snapshot ``order``'s line items into a new draft invoice.
 
-        Which lines are copied depends on ``invoice_type``: ``initial`` copies every line,
-        ``renewal`` only the recurring ones (subscriptions and payment plans), and
-        ``one_time_sale`` only the one-time ones. Each invoice line's ``amount`` is the
-        line's total (unit amount times quantity); ``total_amount`` is their sum. Later
-        changes to the order never reach this invoice: it is a frozen copy.
+        Which lines are copied depends on the invoice type ``kind``: ``renewal`` copies
+        only the recurring ones (subscriptions and payment plans), ``one_time_sale``,
+        ``one_time`` and ``charge`` only the one-time ones, every other type every line.
+        The API's rule is checked: a one-time order is billed only ``one_time_sale``, a
+        subscription order any other type; by default, ``one_time_sale`` or ``initial``.
+        Each invoice line's ``amount`` is the line's total (unit amount times quantity);
+        ``total_amount`` is their sum. Later changes to the order never reach this
+        invoice: it is a frozen copy.
 
         Args:
             order: the order to bill.
             id: the new invoice's id.
-            invoice_type: ``initial``, ``renewal`` or ``one_time_sale``.
+            kind: an :class:`InvoiceType` (or its value).
+            invoice_type: the same as ``kind``, under the payload's name (give one).
             line_item_ids: ids for the copied lines, in order; by default
                 ``"{invoice id}-{position}"`` strings (``"501-0"``), unique within the
                 invoice and, like any API id, an int or a str, so the invoice can be
@@ -281,22 +295,20 @@ class Invoice(Lifecycle, ApiObject):
             due_at: when payment is due.
 
         Raises:
-            InvalidValueError: for another ``invoice_type``, or when no line qualifies.
+            InvalidValueError: for an unknown ``kind``, one the order's type does not use,
+                or when no line qualifies.
         """
         if not isinstance(order, Order):
             raise InvalidTypeError("order", order, "an Order")
-        selectors: dict[str, Callable[[Any], bool]] = {
-            "initial": lambda _line: True,
-            "renewal": lambda line: bool(line.is_recurring),
-            "one_time_sale": lambda line: not line.is_recurring,
-        }
-        select = selectors.get(invoice_type)
-        if select is None:
-            raise InvalidValueError("invoice_type", invoice_type, f"one of {', '.join(selectors)}")
-        lines = [line for line in order.line_items if select(line)]
+        if kind is not None and invoice_type is not None and kind != invoice_type:
+            raise InvalidValueError("invoice_type", invoice_type, f"the same type as kind ({kind})")
+        chosen = _invoice_types.kind_for(
+            order.order_type, kind if kind is not None else invoice_type
+        )
+        lines = _invoice_types.billed_lines(chosen, order.line_items)
         if not lines:
             raise InvalidValueError(
-                "invoice_type", invoice_type, "a type for which the order has lines to bill"
+                "invoice_type", chosen, "a type for which the order has lines to bill"
             )
         ids = list(line_item_ids) if line_item_ids is not None else None
         if ids is not None and len(ids) != len(lines):
@@ -322,7 +334,7 @@ class Invoice(Lifecycle, ApiObject):
             total_amount=_total(item.amount for item in items),
             due_at=due_at,
             payment_processor=order.payment_processor,
-            invoice_type=invoice_type,
+            invoice_type=chosen,
         )
 
     # -- events ----------------------------------------------------------------------------
