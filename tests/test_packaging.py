@@ -55,6 +55,8 @@ TOP_LEVEL = [
     "InvoiceType",
     "RestockStatus",
     "TransactionStatus",
+    "Transaction",
+    "Restock",
 ]
 #: Section 5 lives in the public submodule ``rollup``.
 ROLLUP = ["compute", "merge", "Tracker", "FulfillmentRollup", "partial", "combine", "Partial"]

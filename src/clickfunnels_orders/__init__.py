@@ -20,6 +20,8 @@ from clickfunnels_orders.entities import (
     InvoiceLineItem,
     Order,
     OrderLineItem,
+    Restock,
+    Transaction,
 )
 from clickfunnels_orders.errors import (
     AmountError,
@@ -107,10 +109,12 @@ __all__ = [
     "PayloadError",
     "PaymentProcessor",
     "Replica",
+    "Restock",
     "RestockStatus",
     "ServiceStatus",
     "SignatureError",
     "TimeRules",
+    "Transaction",
     "TransactionStatus",
     "UnknownInvoiceError",
     "UnknownLineItemError",

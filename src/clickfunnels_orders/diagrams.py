@@ -11,7 +11,14 @@ from typing import Any
 
 from transitions.core import Machine
 
-from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem, Order
+from clickfunnels_orders.entities import (
+    Fulfillment,
+    Invoice,
+    InvoiceLineItem,
+    Order,
+    Restock,
+    Transaction,
+)
 from clickfunnels_orders.errors import InvalidTypeError
 
 __all__ = ["diagram", "lifecycles_page", "transition_table"]
@@ -54,7 +61,8 @@ def diagram(entity_class: type[Any], *, events: Iterable[str] | None = None) -> 
     the rollup fires, are drawn too.
 
     Args:
-        entity_class: ``Order``, ``Invoice``, ``InvoiceLineItem`` or ``Fulfillment``.
+        entity_class: ``Order``, ``Invoice``, ``InvoiceLineItem``, ``Fulfillment``, ``Restock`` or
+            ``Transaction``.
         events: draw only these events (all by default).
 
     Raises:
@@ -133,6 +141,14 @@ def lifecycles_page() -> str:
             ),
         ),
         (Fulfillment, "Created `fulfilled`; cancelling or restocking is final."),
+        (Restock, "Created `restocked` (its quantities released); cancelling is final."),
+        (
+            Transaction,
+            (
+                "A refund is a new state of the charge; only an approved sale or capture"
+                " (`is_refundable`) can be refunded. Unknown statuses have no events."
+            ),
+        ),
     ):
         machine = _machine(cls)
         managed = [e for e in machine.events if e != "set_status"]

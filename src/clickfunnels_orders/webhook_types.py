@@ -52,3 +52,4 @@ class WebhookEventType(enum.StrEnum):
     FULFILLMENT_CREATED = "fulfillment.created"
     FULFILLMENT_UPDATED = "fulfillment.updated"
     RESTOCK_CREATED = "orders/invoices/restock.created"
+    RESTOCK_UPDATED = "orders/invoices/restock.updated"

@@ -34,13 +34,15 @@ from typing import Any, Final, Literal
 import attrs
 
 from clickfunnels_orders._values import to_moment
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.errors import PayloadError, SignatureError
 from clickfunnels_orders.payloads import (
     fulfillment_from_api,
     invoice_from_api,
     order_from_api,
     parse_moment,
+    restock_from_api,
+    transaction_from_api,
 )
 from clickfunnels_orders.webhook_types import WebhookEventType
 
@@ -80,8 +82,10 @@ class Subject:
     """
 
     name: str
-    entity: type[Order | Invoice | Fulfillment]
-    read: Callable[..., Order | Invoice | Fulfillment] = attrs.field(repr=False)
+    entity: type[Order | Invoice | Fulfillment | Transaction | Restock]
+    read: Callable[..., Order | Invoice | Fulfillment | Transaction | Restock] = attrs.field(
+        repr=False
+    )
     created: WebhookEventType
     updated: WebhookEventType
 
@@ -100,10 +104,24 @@ SUBJECTS: Final = (
         _types.FULFILLMENT_CREATED,
         _types.FULFILLMENT_UPDATED,
     ),
+    Subject(
+        "Orders::Transaction",
+        Transaction,
+        transaction_from_api,
+        _types.TRANSACTION_CREATED,
+        _types.TRANSACTION_UPDATED,
+    ),
+    Subject(
+        "Orders::Invoices::Restock",
+        Restock,
+        restock_from_api,
+        _types.RESTOCK_CREATED,
+        _types.RESTOCK_UPDATED,
+    ),
 )
 #: The subject types whose ``data`` is read into an entity, and the entity classes.
-SUBJECT_TYPES: Final[Mapping[str, type[Order | Invoice | Fulfillment]]] = MappingProxyType(
-    {subject.name: subject.entity for subject in SUBJECTS}
+SUBJECT_TYPES: Final[Mapping[str, type[Order | Invoice | Fulfillment | Transaction | Restock]]] = (
+    MappingProxyType({subject.name: subject.entity for subject in SUBJECTS})
 )
 #: Each entity class's subject.
 SUBJECT_OF: Final[Mapping[type, Subject]] = MappingProxyType(
@@ -137,7 +155,7 @@ class WebhookEvent:
     subject_id: Hashable | None
     created_at: dt.datetime | None
     # Raw data may be unhashable; the event's hash rests on its other fields.
-    data: Order | Invoice | Fulfillment | Any = attrs.field(hash=False)
+    data: Order | Invoice | Fulfillment | Transaction | Restock | Any = attrs.field(hash=False)
     updated_at: dt.datetime | None = None
     envelope: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
@@ -239,7 +257,7 @@ def _moment(envelope: Mapping[str, Any], key: str) -> dt.datetime | None:
 
 def updated_at_of(data: object) -> dt.datetime | None:
     """The ``updated_at`` of ``data`` if it has a readable one (the model does not need it)."""
-    if isinstance(data, Order | Invoice | Fulfillment):
+    if isinstance(data, Order | Invoice | Fulfillment | Transaction | Restock):
         data = data.extra
     if not isinstance(data, Mapping):
         return None

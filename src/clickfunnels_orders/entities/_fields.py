@@ -35,7 +35,9 @@ from clickfunnels_orders.statuses import (
     LineItemFulfillmentStatus,
     OrderType,
     PaymentProcessor,
+    RestockStatus,
     ServiceStatus,
+    TransactionStatus,
 )
 
 Money = Decimal | str | int
@@ -121,6 +123,25 @@ def invoice_status(value: InvoiceStatus | str) -> InvoiceStatus:
 def fulfillment_status(value: FulfillmentStatus | str) -> FulfillmentStatus:
     """Convert a fulfillment's ``status``."""
     return to_status(FulfillmentStatus, value, "status")
+
+
+def restock_status(value: RestockStatus | str) -> RestockStatus:
+    """Convert a restock's ``status``."""
+    return to_status(RestockStatus, value, "status")
+
+
+_TRANSACTION_STATUSES: Final = {member.value: member for member in TransactionStatus}
+
+
+def transaction_status(value: TransactionStatus | str) -> TransactionStatus | str:
+    """Convert a transaction's ``status``: a known value to its member, another kept as is.
+
+    The API's set of transaction statuses is open, so a string it adds later is not
+    refused; such a transaction simply has no events.
+    """
+    if type(value) is TransactionStatus:
+        return value
+    return _TRANSACTION_STATUSES.get(to_text(value, "status"), value)
 
 
 def line_item_status(value: LineItemFulfillmentStatus | str) -> LineItemFulfillmentStatus:

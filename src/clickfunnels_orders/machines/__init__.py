@@ -33,6 +33,8 @@ from clickfunnels_orders.machines.order import (
     ORDER,
     lifecycle_statuses,
 )
+from clickfunnels_orders.machines.restock import RESTOCK
+from clickfunnels_orders.machines.transaction import REFUNDABLE_TYPES, TRANSACTION
 
 __all__ = [
     "CANCEL_REASONS",
@@ -45,7 +47,10 @@ __all__ = [
     "LIFECYCLE_STATUSES",
     "ORDER",
     "PAID_IN_FULL",
+    "REFUNDABLE_TYPES",
+    "RESTOCK",
     "TARGETS_DEST",
+    "TRANSACTION",
     "CompiledMachine",
     "Effect",
     "Guard",

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.entities._codec import install
 from clickfunnels_orders.errors import InvalidTypeError
 from clickfunnels_orders.payloads._converter import converter
@@ -50,6 +50,12 @@ from clickfunnels_orders.payloads._read import (
     fulfillment_from_api,
     invoice_from_api,
     order_from_api,
+)
+from clickfunnels_orders.payloads._transactions import (
+    restock_from_api,
+    restock_to_api,
+    transaction_from_api,
+    transaction_to_api,
 )
 from clickfunnels_orders.payloads._values import dump_moment, parse_moment
 from clickfunnels_orders.payloads._write import (
@@ -80,6 +86,10 @@ __all__ = [
     "order_from_api",
     "order_to_api",
     "parse_moment",
+    "restock_from_api",
+    "restock_to_api",
+    "transaction_from_api",
+    "transaction_to_api",
 ]
 
 T = TypeVar("T")
@@ -88,6 +98,8 @@ _READERS: Final = {
     Order: order_from_api,
     Invoice: invoice_from_api,
     Fulfillment: fulfillment_from_api,
+    Transaction: transaction_from_api,
+    Restock: restock_from_api,
 }
 
 

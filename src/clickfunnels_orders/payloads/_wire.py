@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any, Final, get_args, get_origin
@@ -182,7 +182,7 @@ class _FulfillmentWire:
 
 
 #: The wire class of each entity class, and of each kind of list element.
-_WIRE: Final[Mapping[type, type]] = {
+_WIRE: Final[dict[type, type]] = {
     Order: _OrderWire,
     OrderLineItem: _OrderLineWire,
     Invoice: _InvoiceWire,
@@ -190,6 +190,13 @@ _WIRE: Final[Mapping[type, type]] = {
     Fulfillment: _FulfillmentWire,
     FulfillmentLine: _IncludedLineWire,
 }
+
+
+def register_wire(entity_cls: type, wire_cls: type) -> None:
+    """Register the wire class of an entity class whose wire lives in another module."""
+    _WIRE[entity_cls] = wire_cls
+
+
 #: List elements that are entities with an ``extra`` of their own (the rest are lines).
 _CHILD_ENTITIES: Final = frozenset({_OrderLineWire, _InvoiceLineWire})
 
