@@ -57,6 +57,7 @@ TOP_LEVEL = [
     "TransactionStatus",
     "Transaction",
     "Restock",
+    "OverReleaseError",
 ]
 #: Section 5 lives in the public submodule ``rollup``.
 ROLLUP = ["compute", "merge", "Tracker", "FulfillmentRollup", "partial", "combine", "Partial"]

@@ -27,6 +27,7 @@ __all__ = [
     "OutOfOrderError",
     "OverFulfilledLineError",
     "OverFulfillmentError",
+    "OverReleaseError",
     "PayloadError",
     "SignatureError",
     "UnknownInvoiceError",
@@ -204,6 +205,29 @@ class UnknownLineItemError(OrdersError, KeyError):
     def __str__(self) -> str:
         # KeyError quotes its argument; this message reads better unquoted.
         return self.message
+
+
+class OverReleaseError(OrdersError, ValueError):
+    """A restock (or a cancelled fulfillment) would release more than is fulfilled.
+
+    Attributes:
+        releaser: what would release it (``restock 3``, ``fulfillment 1``).
+        line_item_id: the invoice line item.
+        fulfilled: what is fulfilled of it now.
+        requested: what would be released.
+    """
+
+    def __init__(
+        self, *, releaser: str, line_item_id: Hashable, fulfilled: int, requested: int
+    ) -> None:
+        self.releaser = releaser
+        self.line_item_id = line_item_id
+        self.fulfilled = fulfilled
+        self.requested = requested
+        super().__init__(
+            f"{releaser} would release {requested} of invoice line item {line_item_id!r}, "
+            f"which has {fulfilled} fulfilled; at most what is fulfilled can be released"
+        )
 
 
 class OverFulfillmentError(OrdersError, ValueError):

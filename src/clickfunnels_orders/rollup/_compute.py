@@ -12,13 +12,14 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Final
 
 from clickfunnels_orders._values import to_instances, to_tuple
-from clickfunnels_orders.entities import Fulfillment, Invoice
+from clickfunnels_orders.entities import Fulfillment, Invoice, Restock
 from clickfunnels_orders.errors import (
     DuplicateIdError,
     DuplicateLineItemError,
     OverFulfillmentError,
     UnknownLineItemError,
 )
+from clickfunnels_orders.rollup._restocks import check_fulfillments, release_all
 from clickfunnels_orders.rollup._value import FulfillmentRollup
 from clickfunnels_orders.statuses import FulfillmentStatus
 
@@ -27,7 +28,9 @@ __all__ = ["compute", "first_bad_line", "index_invoices", "repeated"]
 _FULFILLED: Final = FulfillmentStatus.FULFILLED
 
 
-def compute(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) -> FulfillmentRollup:
+def compute(
+    invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment | Restock]
+) -> FulfillmentRollup:
     """Recompute the rollup of ``fulfillments`` over ``invoices``, from scratch.
 
     A pure function, and the oracle the tracker and merge are held to. Only fulfillments
@@ -37,7 +40,9 @@ def compute(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) ->
 
     Args:
         invoices: the invoices, each id once, their line-item ids unique across them.
-        fulfillments: the fulfillments, each id once, in any status.
+        fulfillments: the fulfillments, each id once, in any status, and among them the
+            restocks (each id once among restocks): a restocked restock releases its
+            quantities from what the fulfillments fulfilled, a cancelled one nothing.
 
     Returns:
         The rollup: invoices, fulfilled quantity per line item, counted fulfillment ids.
@@ -48,6 +53,7 @@ def compute(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) ->
         UnknownLineItemError: a counted fulfillment's line names no known line item.
         OverFulfillmentError: counted quantities exceed a line item's quantity; it names
             the first fulfillment (in the order given) that goes over.
+        OverReleaseError: restocks release more of a line item than is fulfilled.
     """
     invoice_list = (
         invoices if isinstance(invoices, list | tuple) else to_tuple(invoices, "invoices")
@@ -63,12 +69,12 @@ def compute(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) ->
         # Something that is not an entity slipped in. Checking every item up front would
         # cost the hot path a pass; name the first stranger only once it has tripped.
         to_instances(invoice_list, Invoice, "invoices")
-        to_instances(fulfillment_list, Fulfillment, "fulfillments")
+        check_fulfillments(fulfillment_list, "fulfillments")
         raise
 
 
 def _compute(
-    invoice_list: Sequence[Invoice], fulfillment_list: Sequence[Fulfillment]
+    invoice_list: Sequence[Invoice], fulfillment_list: Sequence[Fulfillment | Restock]
 ) -> FulfillmentRollup:
     # The hot path is written for speed (see benchmarks/rollup.py): plain dicts, one pass
     # over the invoices and one over the fulfillment lines, checks done in C afterwards.
@@ -78,6 +84,7 @@ def _compute(
     totals = dict.fromkeys(quantities, 0)
     counted: list[Hashable] = []
     uncounted: list[Hashable] = []
+    restocks: list[Restock] = []
     fulfilled_status = _FULFILLED
     try:
         for fulfillment in fulfillment_list:
@@ -88,10 +95,15 @@ def _compute(
                     totals[key] = totals[key] + line.quantity
             elif isinstance(fulfillment, Fulfillment):  # the rare path can afford the check
                 uncounted.append(fulfillment.id)
+            elif isinstance(fulfillment, Restock):
+                restocks.append(fulfillment)
             else:
-                to_instances(fulfillment_list, Fulfillment, "fulfillments")  # names the stranger
+                # Names the stranger.
+                check_fulfillments(fulfillment_list, "fulfillments")
     except KeyError:
         raise first_bad_line(quantities, fulfillment_list) from None
+    if restocks:
+        release_all(totals, restocks)
     if not all(map(operator.le, totals.values(), quantities.values())):
         raise first_bad_line(quantities, fulfillment_list)
     ids = frozenset(counted)
@@ -149,7 +161,7 @@ def __repeated_line_item(invoices: Sequence[Invoice]) -> DuplicateLineItemError:
 
 def first_bad_line(
     quantities: dict[Hashable, int],
-    fulfillments: Sequence[Fulfillment],
+    fulfillments: Sequence[Fulfillment | Restock],
     *,
     local_only: bool = False,
 ) -> UnknownLineItemError | OverFulfillmentError:
@@ -160,7 +172,7 @@ def first_bad_line(
     """
     totals: dict[Hashable, int] = {}
     for fulfillment in fulfillments:
-        if fulfillment.status is not _FULFILLED:
+        if fulfillment.status is not _FULFILLED or not isinstance(fulfillment, Fulfillment):
             continue
         fid = fulfillment.id
         for key, quantity in fulfillment.quantities().items():

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Final
 
 from clickfunnels_orders._values import to_instances
-from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem
+from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem, Restock
 from clickfunnels_orders.entities.invoice import ELIGIBLE_FOR_FULFILLMENT
 from clickfunnels_orders.errors import (
     DuplicateIdError,
@@ -26,12 +26,14 @@ from clickfunnels_orders.errors import (
     NotFulfillableError,
     OverFulfilledLineError,
     OverFulfillmentError,
+    OverReleaseError,
     UnknownInvoiceError,
     UnknownLineItemError,
 )
 from clickfunnels_orders.rollup import _rules as rules
 from clickfunnels_orders.rollup._book import Book
 from clickfunnels_orders.rollup._records import LineItemRow, rows_of
+from clickfunnels_orders.rollup._tracker_restocks import RestockRecords
 from clickfunnels_orders.rollup._value import FulfillmentRollup, recount_invoice
 from clickfunnels_orders.statuses import (
     FulfillmentStatus,
@@ -108,7 +110,7 @@ class _Order:
         self.invoices: dict[Hashable, None] = {}
 
 
-class Tracker:
+class Tracker(RestockRecords):
     """An incremental rollup: record invoices and fulfillments as they change, query any time.
 
     ``record`` upserts an :class:`Invoice` or a :class:`Fulfillment` by id, in time
@@ -138,6 +140,9 @@ class Tracker:
         self._fulfilled: dict[Hashable, int] = {}
         self._fulfillments: dict[Hashable, Fulfillment] = {}
         self._counted: set[Hashable] = set()
+        self._restocks: dict[Hashable, Restock] = {}
+        #: What restocked restocks have released, per line item (they still name it).
+        self._released: dict[Hashable, int] = {}
         for invoice in to_instances(invoices, Invoice, "invoices"):
             if invoice.id in self._invoices:
                 raise DuplicateIdError("invoice", invoice.id)
@@ -166,6 +171,12 @@ class Tracker:
             return MappingProxyType(dict(self._fulfillments))
 
     @property
+    def restocks(self) -> Mapping[Hashable, Restock]:
+        """The restocks held, by id, in their current status: a read-only copy."""
+        with self._lock:
+            return MappingProxyType(dict(self._restocks))
+
+    @property
     def order_ids(self) -> AbstractSet[Hashable]:
         """The ids of the orders of the invoices held: a frozen set, taken under the lock."""
         with self._lock:
@@ -173,7 +184,7 @@ class Tracker:
 
     # -- recording -------------------------------------------------------------------------
 
-    def record(self, entity: Invoice | Fulfillment) -> bool:
+    def record(self, entity: Invoice | Fulfillment | Restock) -> bool:
         """Upsert an invoice or a fulfillment by id; return whether anything changed.
 
         A new ``fulfilled`` fulfillment counts once its lines pass every check. A cancelled
@@ -182,7 +193,9 @@ class Tracker:
         checked (as ``compute`` does not check them). The same version again changes
         nothing, whatever its history or other fields. An invoice version replaces the
         held one when it keeps every fulfilled line, fulfilled quantities within its
-        quantities, and complete lines complete.
+        quantities, and complete lines complete. A restocked restock releases its
+        quantities once, as a restocked fulfillment does; a cancelled one releases nothing
+        (cancelling a restock that released puts its quantities back).
 
         Raises:
             UnknownLineItemError: a fulfillment line names no known line item.
@@ -194,15 +207,20 @@ class Tracker:
             FulfillmentConflictError: the record changes a fulfillment's lines, reopens a
                 cancelled or restocked one, releases from a complete line, or is an invoice
                 version that drops a fulfilled or complete line or reopens a complete one.
+            OverReleaseError: a restock, or cancelling a fulfillment, would release more
+                of a line than is fulfilled.
             DuplicateLineItemError: an invoice holds a line-item id of another invoice.
-            InvalidTypeError: for anything but an ``Invoice`` or a ``Fulfillment``.
+            InvalidTypeError: for anything but an ``Invoice``, a ``Fulfillment`` or a
+                ``Restock``.
         """
         with self._lock:
             if isinstance(entity, Fulfillment):
                 return self._record_fulfillment(entity)
             if isinstance(entity, Invoice):
                 return self._record_invoice(entity)
-        raise InvalidTypeError("entity", entity, "an Invoice or a Fulfillment")
+            if isinstance(entity, Restock):
+                return self._record_restock(entity)
+        raise InvalidTypeError("entity", entity, "an Invoice, a Fulfillment or a Restock")
 
     def _record_fulfillment(self, fulfillment: Fulfillment) -> bool:
         fid = fulfillment.id
@@ -289,6 +307,15 @@ class Tracker:
                     fulfillment_id=fid,
                     line_item_id=key,
                 )
+        fulfilled = self._fulfilled
+        for key, quantity in wanted.items():
+            if quantity > fulfilled.get(key, 0):
+                raise OverReleaseError(
+                    releaser=f"fulfillment {fid!r}",
+                    line_item_id=key,
+                    fulfilled=fulfilled.get(key, 0),
+                    requested=quantity,
+                )
         for key, quantity in wanted.items():
             self._shift(key, -quantity)
         self._counted.discard(fid)
@@ -338,9 +365,13 @@ class Tracker:
             kept = {item.id for item in invoice.line_items}
             for item in held.line_items:
                 key = item.id
-                if key not in kept and (key in fulfilled or lines[key].complete):
+                named = key in fulfilled or key in self._released
+                if key not in kept and (named or lines[key].complete):
                     shipped = (
-                        "is complete" if lines[key].complete else f"has {fulfilled[key]} fulfilled"
+                        "is complete"
+                        if lines[key].complete
+                        else f"has {fulfilled.get(key, 0)} fulfilled"
+                        + (" and restocks naming it" if key in self._released else "")
                     )
                     raise FulfillmentConflictError(
                         f"invoice {iid!r}",
@@ -501,7 +532,7 @@ class Tracker:
         )
 
 
-def _lines_text(fulfillment: Fulfillment) -> str:
+def _lines_text(fulfillment: Fulfillment | Restock) -> str:
     return ", ".join(
         f"{line.quantity} x {line.invoice_line_item_id!r}" for line in fulfillment.lines
     )
