@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from _builders import I, fulfillment, invoice, invoice_line
 from clickfunnels_orders import (
+    Fulfillment,
     FulfillmentConflictError,
     FulfillmentLine,
     OrdersError,
@@ -144,7 +145,10 @@ def test_the_tracker_equals_compute_with_restocks_in_any_order(records: list) ->
             tracker.record(record)
         except OrdersError:
             continue
-        held = [*tracker.fulfillments.values(), *tracker.restocks.values()]
+        held: list[Fulfillment | Restock] = [
+            *tracker.fulfillments.values(),
+            *tracker.restocks.values(),
+        ]
         assert tracker.snapshot() == compute(book(), held)
         quantity = tracker.fulfilled_quantity(1)
         assert 0 <= quantity <= 3
