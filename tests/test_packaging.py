@@ -57,6 +57,8 @@ TOP_LEVEL = [
     "TransactionStatus",
     "Transaction",
     "Restock",
+    "Summary",
+    "summary",
     "OverReleaseError",
 ]
 #: Section 5 lives in the public submodule ``rollup``.

@@ -11,6 +11,7 @@ from importlib.metadata import version as _version
 
 from clickfunnels_orders import rollup as rollup  # the public rollup submodule
 from clickfunnels_orders.access import access_by_contact, variants_with_access
+from clickfunnels_orders.analytics import CurrencySummary, Summary, summary
 from clickfunnels_orders.diagrams import diagram
 from clickfunnels_orders.entities import (
     Change,
@@ -81,6 +82,7 @@ __all__ = [
     "BillingStatus",
     "CancelReasonError",
     "Change",
+    "CurrencySummary",
     "DomainEvent",
     "DuplicateIdError",
     "DuplicateLineItemError",
@@ -115,6 +117,7 @@ __all__ = [
     "RestockStatus",
     "ServiceStatus",
     "SignatureError",
+    "Summary",
     "TimeRules",
     "Transaction",
     "TransactionStatus",
@@ -132,6 +135,7 @@ __all__ = [
     "renewal_date",
     "renewal_dates",
     "sign_webhook",
+    "summary",
     "variants_with_access",
     "verify_signature",
 ]
