@@ -28,6 +28,8 @@ PYTHONS = [
     for classifier in PYPROJECT["project"]["classifiers"]
     if classifier.startswith("Programming Language :: Python :: 3.")
 ]
+#: The ``dask`` extra's requirements: the Dask example and the scale benchmark need them.
+DASK = PYPROJECT["project"]["optional-dependencies"]["dask"]
 #: The Python of the single-run sessions: the oldest supported, the README's.
 PYTHON = PYTHONS[0]
 
@@ -92,7 +94,7 @@ def types(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def examples(session: nox.Session) -> None:
     """Run every example against the installed wheel; their output shows only on failure."""
-    _install(session, _wheel(session))
+    _install(session, _wheel(session), *DASK)
     for example in sorted(Path("examples").glob("*.py")):
         session.run("python", str(example), silent=True)
 
@@ -100,6 +102,6 @@ def examples(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def benchmarks(session: nox.Session) -> None:
     """Smoke-run every benchmark (``--quick``); full runs are plain programs, see the README."""
-    _install(session, _wheel(session))
+    _install(session, _wheel(session), *DASK)
     for benchmark in sorted(Path("benchmarks").glob("*.py")):
         session.run("python", str(benchmark), "--quick")
