@@ -347,7 +347,28 @@ def expected_invoice_events(invoice_value: Invoice) -> frozenset[str]:
     events = {event for event, sources in INVOICE_SOURCES.items() if status in sources}
     if invoice_value.payment_processor is EXTERNAL and status in EXTERNAL_INVOICE_STATUSES:
         events.add("set_status")
+    if status is I.DISPUTED and not _wins_back(invoice_value):
+        # A dispute is won back to where it came from, only where the money is still there.
+        events.discard("win_dispute")
     return frozenset(events)
+
+
+def _wins_back(disputed: Invoice) -> bool:
+    """Whether a disputed invoice's win has a status to return to that its amounts show."""
+    total, paid, refunded = disputed.total_amount, disputed.amount_paid, disputed.amount_refunded
+    if disputed.history:
+        source = disputed.history[-1].source
+    elif paid == total and refunded == 0:
+        source = I.PAID
+    elif paid == total and 0 < refunded < paid:
+        source = I.PARTIALLY_REFUNDED
+    else:
+        return False
+    if source == I.PAID:
+        return paid == total and refunded == 0
+    if source == I.PARTIALLY_REFUNDED:
+        return paid == total and 0 < refunded < paid
+    return False
 
 
 # -- Hypothesis strategies ------------------------------------------------------------------

@@ -291,7 +291,7 @@ def test_negative_non_finite_or_malformed_money_is_a_value_error(
         ("0.1", "0.1"),
         ("9.99", "9.99"),
         ("100.00", "100.00"),
-        (" 12.5 ", "12.5"),
+        ("12.50", "12.50"),
         (7, "7"),
         (0, "0"),
         (Decimal("3.333"), "3.333"),
@@ -487,8 +487,9 @@ def test_entities_built_from_equal_values_are_equal_and_hash_alike(kind: str) ->
 def test_entities_that_differ_only_in_history_are_not_equal(kind: str) -> None:
     """History takes part in equality: the same fields with another past are another value."""
     plain = build(kind)
-    with_past = build(kind, history=[Change("x", "a", "b", T0)])
-    assert plain != with_past
+    event = next(e for e in ("abandon", "void", "ignore", "cancel") if plain.may(e))
+    with_past = getattr(plain, event)(at=T0)
+    assert with_past != attrs.evolve(with_past, history=())
 
 
 def test_entities_that_differ_in_one_field_are_not_equal() -> None:
@@ -500,7 +501,9 @@ def test_entities_that_differ_in_one_field_are_not_equal() -> None:
 def test_collections_given_as_lists_are_held_as_tuples() -> None:
     """Line items, fulfillment lines and history are tuples, whatever sequence was given."""
     change = Change("issue", "draft", "unpaid", T0)
-    made_invoice = invoice(lines=[invoice_line(1), invoice_line(2)], history=[change])
+    made_invoice = invoice(
+        lines=[invoice_line(1), invoice_line(2)], history=[change], status="unpaid"
+    )
     made_order = order(lines=[order_line()], history=[])
     made_fulfillment = fulfillment(lines=[FulfillmentLine(invoice_line_item_id=1, quantity=1)])
     assert type(made_invoice.line_items) is tuple
@@ -513,7 +516,7 @@ def test_collections_given_as_lists_are_held_as_tuples() -> None:
 
 def test_a_history_given_as_plain_tuples_becomes_change_records() -> None:
     """History entries are ``Change(event, source, dest, at)`` records, oldest first."""
-    made = invoice(history=[("issue", "draft", "unpaid", T0)])
+    made = invoice("unpaid", history=[("issue", "draft", "unpaid", T0)])
     (change,) = made.history
     assert isinstance(change, Change)
     assert (change.event, change.source, change.dest, change.at) == (

@@ -339,14 +339,16 @@ def test_win_dispute_without_history_goes_by_whether_anything_was_refunded(
     assert disputed.win_dispute(at=at(1)).status is expected
 
 
-def test_win_dispute_trusts_the_history_over_the_amounts() -> None:
-    """The recorded dispute source wins, even where the amounts would suggest otherwise."""
+def test_win_dispute_is_refused_where_the_amounts_do_not_show_the_money_it_returns_to() -> None:
+    """The recorded source decides where a win goes, and the amounts must show its money."""
     history = [Change("dispute", I.PARTIALLY_REFUNDED, I.DISPUTED, T0)]
-    disputed = invoice(I.DISPUTED, total=TOTAL, paid=TOTAL, history=history)
-    assert disputed.win_dispute(at=at(1)).status is I.PARTIALLY_REFUNDED
+    nothing_refunded = invoice(I.DISPUTED, total=TOTAL, paid=TOTAL, history=history)
+    assert not nothing_refunded.may("win_dispute")
+    with pytest.raises(InvalidTransitionError):
+        nothing_refunded.win_dispute(at=at(1))
     history = [Change("dispute", I.PAID, I.DISPUTED, T0)]
-    disputed = invoice(I.DISPUTED, total=TOTAL, paid=TOTAL, refunded="10.00", history=history)
-    assert disputed.win_dispute(at=at(1)).status is I.PAID
+    part_refunded = invoice(I.DISPUTED, total=TOTAL, paid=TOTAL, refunded="10.00", history=history)
+    assert part_refunded.allowed_events == ("lose_dispute",)
 
 
 def test_win_dispute_reads_the_latest_dispute_in_the_history() -> None:
@@ -494,16 +496,31 @@ def test_setting_an_external_invoice_refunded_refunds_everything_paid() -> None:
     assert nothing_paid.amount_refunded == Decimal(0)
 
 
-@pytest.mark.parametrize("dest", [I.UNPAID, I.VOIDED, I.DISPUTED, I.PAST_DUE, I.ABANDONED])
-def test_other_external_targets_leave_the_amounts_as_they_are(dest: InvoiceStatus) -> None:
-    """Only paid and refunded touch the amounts."""
-    start = invoice(I.PAID, total=TOTAL, paid="60.00", refunded="10.00", processor=EXTERNAL)
+@pytest.mark.parametrize("dest", [I.UNPAID, I.VOIDED, I.PAST_DUE, I.ABANDONED])
+def test_external_targets_that_hold_nothing_clear_the_amounts(dest: InvoiceStatus) -> None:
+    """Unpaid, voided, past-due and abandoned say nothing is held: nothing paid or refunded."""
+    start = in_status(I.PAID, EXTERNAL)
     moved = start.set_status(dest, at=at(1))
     assert (moved.amount_paid, moved.amount_refunded, moved.paid_at) == (
-        Decimal("60.00"),
-        Decimal("10.00"),
+        Decimal(0),
+        Decimal(0),
         None,
     )
+    assert moved.due_amount == moved.total_amount
+
+
+def test_an_external_invoice_set_back_to_unpaid_can_be_paid_again() -> None:
+    """Paid, then unpaid, then a payment: the payment is taken, not refused as nothing due."""
+    unpaid = in_status(I.PAID, EXTERNAL).set_status(I.UNPAID, at=at(1))
+    repaid = unpaid.pay("10.00", at=at(2))
+    assert (repaid.status, repaid.amount_paid) == (I.PARTIALLY_PAID, Decimal("10.00"))
+
+
+def test_setting_disputed_leaves_the_amounts_as_they_are() -> None:
+    """A dispute keeps the money of the status it was opened from."""
+    start = invoice(I.PAID, total=TOTAL, paid=TOTAL, processor=EXTERNAL)
+    moved = start.set_status(I.DISPUTED, at=at(1))
+    assert (moved.amount_paid, moved.amount_refunded) == (start.amount_paid, Decimal(0))
 
 
 @pytest.mark.parametrize("status", sorted(EXTERNAL_INVOICE_STATUSES), ids=str)

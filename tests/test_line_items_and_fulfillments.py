@@ -180,8 +180,8 @@ def test_fulfillment_quantities_sum_repeated_lines() -> None:
     assert fulfillment(lines=lines).quantities() == {1: 5, 2: 1}
 
 
-def test_a_fulfillment_event_earlier_than_its_last_change_is_refused() -> None:
-    """Fulfillments date their events like every entity."""
-    history = [Change("x", FS.FULFILLED, FS.FULFILLED, at(10))]
-    with pytest.raises(InvalidValueError):
-        fulfillment(history=history).cancel(at=at(9))
+def test_a_fulfilled_fulfillment_has_no_past_to_record() -> None:
+    """No move leads to fulfilled, so a fulfilled fulfillment given a history is refused."""
+    history = [Change("cancel", FS.FULFILLED, FS.CANCELLED, at(10))]
+    with pytest.raises(InvalidValueError, match=r"history\[0\]\.dest"):
+        fulfillment(history=history)

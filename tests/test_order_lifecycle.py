@@ -450,8 +450,8 @@ def test_apply_invoice_leaves_the_original_order_untouched() -> None:
 
 def test_apply_invoice_dates_its_service_move_like_any_event() -> None:
     """The completing move may not be dated before the order's last change."""
-    history = [Change("x", S.PENDING, S.PENDING, at(10))]
-    pending = order(PAI, ONE_TIME, history=history)
+    history = [Change("set_status", S.COMPLETED, S.PENDING, at(10))]
+    pending = order(PaymentProcessor.EXTERNAL, ONE_TIME, history=history)
     with pytest.raises(InvalidValueError):
         pending.apply_invoice(paid_invoice(), at=at(9))
 

@@ -168,7 +168,7 @@ class TrackerMachine(RuleBasedStateMachine):
         self.invoices = {inv.id: inv for inv in invoices}
         self.rng = rng
         for final in data.draw(fulfillment_sets(paid, fulfillable_only=True, first_id=50_000)):
-            self.record(attrs.evolve(final, status=FULFILLED), None, changes=True)
+            self.record(attrs.evolve(final, status=FULFILLED, history=()), None, changes=True)
             if final.status is not FULFILLED:
                 self.record(final, None, changes=True)
 
@@ -224,7 +224,11 @@ class TrackerMachine(RuleBasedStateMachine):
         elif held.status is target:
             self.record(attrs.evolve(held, created_at=at(self.now())), None, changes=False)
         else:
-            self.record(attrs.evolve(held, status=target), FulfillmentConflictError, changes=True)
+            self.record(
+                attrs.evolve(held, status=target, history=()),
+                FulfillmentConflictError,
+                changes=True,
+            )
 
     @precondition(lambda self: bool(self.fulfillments))
     @rule(data=st.data())
@@ -252,7 +256,9 @@ class TrackerMachine(RuleBasedStateMachine):
             (f for f in self.fulfillments.values() if f.status is not FULFILLED), key=_by_id
         )
         held = data.draw(st.sampled_from(closed))
-        self.record(attrs.evolve(held, status=FULFILLED), FulfillmentConflictError, changes=True)
+        self.record(
+            attrs.evolve(held, status=FULFILLED, history=()), FulfillmentConflictError, changes=True
+        )
 
     # -- invoices ---------------------------------------------------------------------------
 

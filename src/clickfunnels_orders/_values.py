@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
@@ -23,6 +24,10 @@ E = TypeVar("E", bound=enum.StrEnum)
 #: and writes exactly this range: it calls :func:`to_money`.
 MAX_MONEY_DIGITS = 30
 MIN_MONEY_EXPONENT = -30
+#: A zero has no size, but it keeps its places: at most as many as the library's own
+#: arithmetic can give it (the difference of two equal amounts of MONEY_CONTEXT's
+#: precision), and an exponent no larger than any amount's.
+MIN_ZERO_EXPONENT = -1000
 #: The library's own arithmetic on money: wide enough that sums and differences of the
 #: amounts it accepts are exact, whatever ``decimal.getcontext()`` says in the caller's
 #: thread; a result that would still need rounding raises instead of being rounded.
@@ -55,7 +60,8 @@ def to_money(value: object, field: str) -> Decimal:
         type(value) is Decimal
         and value.is_finite()
         and not value.is_signed()
-        and (not value or MIN_MONEY_EXPONENT <= value.adjusted() < MAX_MONEY_DIGITS)
+        and value
+        and MIN_MONEY_EXPONENT <= value.adjusted() < MAX_MONEY_DIGITS
     ):
         return value
     if isinstance(value, Decimal):
@@ -74,19 +80,46 @@ def to_money(value: object, field: str) -> Decimal:
         raise InvalidValueError(field, value, "a finite amount")
     if amount < 0:
         raise InvalidValueError(field, value, "a non-negative amount")
-    if amount and not MIN_MONEY_EXPONENT <= amount.adjusted() < MAX_MONEY_DIGITS:
+    if not amount:
+        return _zero(amount, value, field)
+    if not MIN_MONEY_EXPONENT <= amount.adjusted() < MAX_MONEY_DIGITS:
         raise InvalidValueError(
             field, value, "an amount of a sensible size (from 10**-30 to below 10**30)"
         )
     return amount
 
 
+#: What the API sends as money: ASCII digits with an optional fraction (and a sign, so
+#: that a negative amount is refused as negative rather than as malformed). No
+#: underscores, exponents, spaces or digits of other scripts, all of which ``Decimal``
+#: itself would read.
+_MONEY_TEXT: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
+def _zero(amount: Decimal, value: object, field: str) -> Decimal:
+    # Zero has no size, but its exponent is written out: 0E-100000000 would be a 100 MB
+    # string, and -0 would be written "-0.00". Zero is held within the places the
+    # library's arithmetic can give it, and is never negative.
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or not MIN_ZERO_EXPONENT <= exponent < MAX_MONEY_DIGITS:
+        raise InvalidValueError(
+            field,
+            value,
+            f"an amount of a sensible size (a zero of at most {-MIN_ZERO_EXPONENT} places)",
+        )
+    return amount.copy_abs()
+
+
 def _read_money_text(value: str, field: str) -> Decimal:
     if len(value) > MAX_MONEY_TEXT:
         raise InvalidValueError(field, value, "an amount of a sensible size")
+    if _MONEY_TEXT.fullmatch(value) is None:
+        raise InvalidValueError(
+            field, value, "a decimal string of ASCII digits such as '9.99' (no exponent)"
+        )
     try:
-        return Decimal(value.strip())
-    except InvalidOperation:
+        return Decimal(value)
+    except InvalidOperation:  # pragma: no cover  # the pattern admits only decimals
         raise InvalidValueError(field, value, "a decimal string such as '9.99'") from None
 
 
@@ -123,7 +156,12 @@ def to_json_money(value: object, field: str) -> Decimal:
     digits. No arithmetic ever happens in binary.
     """
     if isinstance(value, float):
-        value = repr(value)
+        # repr may use an exponent ("1e-05"), which money text may not: read it as the
+        # Decimal it spells, then hold that to the money rule.
+        try:
+            value = Decimal(repr(value))
+        except InvalidOperation:  # pragma: no cover  # every float's repr is a decimal
+            raise InvalidValueError(field, value, MONEY_EXPECTED) from None
     return to_money(value, field)
 
 
@@ -142,22 +180,65 @@ def to_quantity(value: object, field: str) -> int:
 
 
 def to_moment(value: object, field: str) -> dt.datetime:
-    """Return ``value`` if it is a timezone-aware ``datetime``.
+    """Return ``value`` if it is a timezone-aware ``datetime`` that UTC can express.
+
+    A moment in year 1 or 9999 whose offset takes it past the calendar's ends (year 1 at
+    ``+01:00`` is still year 0 in UTC) is refused: every moment is compared, and written,
+    as a UTC instant.
 
     Raises:
         InvalidTypeError: for anything that is not a datetime.
-        InvalidValueError: for a naive datetime.
+        InvalidValueError: for a naive datetime, or one beyond the calendar in UTC.
     """
     # The common case first, inline: this runs on every event.
-    if type(value) is dt.datetime and value.tzinfo is not None and value.utcoffset() is not None:
+    if (
+        type(value) is dt.datetime
+        and value.tzinfo is not None
+        and value.utcoffset() is not None
+        and 1 < value.year < 9999
+    ):
         return value
     if not isinstance(value, dt.datetime):
         raise InvalidTypeError(field, value, "a timezone-aware datetime")
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+    try:
+        offset = value.utcoffset()
+    except (TypeError, ValueError, OverflowError):
+        offset = None  # a tzinfo whose utcoffset fails gives no instant
+    if value.tzinfo is None or offset is None:
         raise InvalidValueError(
             field, value, "a timezone-aware datetime (for example with tzinfo=datetime.UTC)"
         )
+    try:
+        value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidValueError(
+            field, value, "a moment within the calendar in UTC (years 1 to 9999)"
+        ) from None
     return value
+
+
+def instant(moment: dt.datetime) -> dt.datetime:
+    """Return ``moment`` as UTC: the instant it names, for ordering and elapsed time.
+
+    Two datetimes that share a ``tzinfo`` are compared, and subtracted, by their wall
+    clocks, ignoring the offset: in a daylight-saving fold (the repeated hour) the later
+    of two events can compare as the earlier. Instants compare as time passes.
+    """
+    if moment.tzinfo is dt.UTC:
+        return moment
+    return moment.astimezone(dt.UTC)
+
+
+def is_before(a: dt.datetime, b: dt.datetime) -> bool:
+    """Return whether instant ``a`` comes before instant ``b`` (whatever their zones).
+
+    Datetimes in different zones, or in fixed-offset zones, already compare as instants;
+    only two sharing a zone with daylight saving need converting, so the common case costs
+    one comparison.
+    """
+    if a.tzinfo is b.tzinfo and type(a.tzinfo) is not dt.timezone:
+        return instant(a) < instant(b)
+    return a < b
 
 
 def to_optional_moment(value: object, field: str) -> dt.datetime | None:
@@ -169,10 +250,11 @@ def to_currency(value: object, field: str = "currency") -> str:
     """Return a three-letter currency code, upper-cased (the API sends ``usd`` too)."""
     if not isinstance(value, str):
         raise InvalidTypeError(field, value, "a three-letter currency code such as 'USD'")
-    code = value.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise InvalidValueError(field, value, "a three-letter currency code such as 'USD'")
-    return code
+    # ISO 4217 codes are three ASCII letters; upper-casing another script can change the
+    # length or the letters ("ßd" becomes "SSD"), so the test comes first.
+    if len(value) != 3 or not value.isascii() or not value.isalpha():
+        raise InvalidValueError(field, value, "a three-letter ISO 4217 currency code such as 'USD'")
+    return value.upper()
 
 
 def to_status(enum_cls: type[E], value: object, field: str) -> E:
@@ -203,10 +285,15 @@ def to_id(value: object, field: str) -> object:
         return value
     if value is None:
         raise InvalidValueError(field, value, "an id (an int in ClickFunnels payloads)")
+    if isinstance(value, bool):
+        # True == 1 and hash(True) == hash(1): a bool id would merge with id 1.
+        raise InvalidTypeError(field, value, "an id such as an int or a str (not a bool)")
     try:
         hash(value)
     except TypeError:
         raise InvalidTypeError(field, value, "a hashable id such as an int or a str") from None
+    except Exception:  # noqa: BLE001  because a foreign __hash__ may fail in any way
+        raise InvalidTypeError(field, value, "an id whose hash can be taken") from None
     return value
 
 
@@ -225,9 +312,12 @@ def to_tuple(value: object, field: str) -> tuple[object, ...]:
     """Return ``value`` as a tuple; entities hold their collections as tuples."""
     if isinstance(value, tuple):
         return value
-    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+    if isinstance(value, str | bytes | Mapping) or not hasattr(value, "__iter__"):
         raise InvalidTypeError(field, value, "a sequence (tuple or list)")
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidTypeError(field, value, "a sequence (tuple or list)") from None
 
 
 def to_instances(value: object, cls: type[T], field: str) -> tuple[T, ...]:

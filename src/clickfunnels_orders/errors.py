@@ -8,8 +8,9 @@ is allowed.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import Any, Final
 
 __all__ = [
     "AmountError",
@@ -35,6 +36,40 @@ __all__ = [
 ]
 
 
+#: How many characters of a refused value a message shows: enough to recognise it.
+SHOWN_CHARACTERS: Final = 120
+
+
+def shown(value: object) -> str:
+    """Return ``value``'s ``repr`` for a message, shortened, and never raising.
+
+    A refused value may be anything: an int of 5,000 digits (whose ``repr`` raises
+    ``ValueError`` beyond the interpreter's digit limit), a megabyte string, an object
+    whose ``__repr__`` fails. The message must still be built, or the refusal itself
+    would escape as a bare builtin error.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<int of about {int(value.bit_length() * 0.30103) + 1} digits>"
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # noqa: BLE001  because any failure of a foreign __repr__ is caught
+        return f"<{type(value).__name__} object>"
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[: SHOWN_CHARACTERS - 3] + "..."
+    return text
+
+
+def _repr() -> reprlib.Repr:
+    # A Repr bounds the work too: it shows the first few items of a huge collection.
+    shower = reprlib.Repr()
+    shower.maxstring = shower.maxother = shower.maxlong = SHOWN_CHARACTERS
+    shower.maxlist = shower.maxtuple = shower.maxdict = shower.maxset = 12
+    return shower
+
+
+_REPR = _repr()
+
+
 class OrdersError(Exception):
     """Base class of every error ``clickfunnels_orders`` raises on purpose."""
 
@@ -52,7 +87,7 @@ class InvalidValueError(OrdersError, ValueError):
         self.field = field
         self.value = value
         self.expected = expected
-        super().__init__(f"{field}: got {value!r}, expected {expected}")
+        super().__init__(f"{field}: got {shown(value)}, expected {expected}")
 
 
 class InvalidTypeError(InvalidValueError, TypeError):
@@ -70,7 +105,7 @@ class InvalidTypeError(InvalidValueError, TypeError):
     def __init__(self, field: str, value: object, expected: str) -> None:
         super().__init__(field, value, expected)
         # Name the type too: "got float 0.5" says why 0.5 was refused.
-        self.args = (f"{field}: got {type(value).__name__} {value!r}, expected {expected}",)
+        self.args = (f"{field}: got {type(value).__name__} {shown(value)}, expected {expected}",)
 
 
 class CancelReasonError(InvalidValueError):
@@ -102,7 +137,7 @@ class OutOfOrderError(InvalidValueError):
         super().__init__(
             "at",
             at,
-            f"a moment no earlier than the last change ({last}) for event {event!r}",
+            f"a moment no earlier than the last change ({last}) for event {shown(event)}",
         )
 
 
@@ -142,7 +177,7 @@ class InvalidTransitionError(OrdersError, ValueError):
         who = f"{entity}: " if entity else ""
         extra = f" ({detail})" if detail else ""
         super().__init__(
-            f"{who}event {event!r} is not allowed in state {str(state)!r}{extra}; "
+            f"{who}event {shown(event)} is not allowed in state {shown(str(state))}{extra}; "
             f"allowed events: {allowed_text}",
         )
 
@@ -160,7 +195,7 @@ class AmountError(OrdersError, ValueError):
         self.event = event
         self.amount = amount
         self.allowed = allowed
-        super().__init__(f"{event}: amount {amount} refused; {allowed}")
+        super().__init__(f"{event}: amount {shown(amount)} refused; {allowed}")
 
 
 class ForeignInvoiceError(OrdersError, ValueError):
@@ -179,8 +214,8 @@ class ForeignInvoiceError(OrdersError, ValueError):
         self.invoice_id = invoice_id
         self.invoice_order_id = invoice_order_id
         super().__init__(
-            f"invoice {invoice_id!r} belongs to order {invoice_order_id!r}, "
-            f"not to order {order_id!r}",
+            f"invoice {shown(invoice_id)} belongs to order {shown(invoice_order_id)}, "
+            f"not to order {shown(order_id)}",
         )
 
 
@@ -195,9 +230,9 @@ class UnknownLineItemError(OrdersError, KeyError):
     def __init__(self, line_item_id: Hashable, fulfillment_id: Hashable | None = None) -> None:
         self.line_item_id = line_item_id
         self.fulfillment_id = fulfillment_id
-        where = f"fulfillment {fulfillment_id!r} names " if fulfillment_id is not None else ""
+        where = f"fulfillment {shown(fulfillment_id)} names " if fulfillment_id is not None else ""
         self.message = (
-            f"{where}invoice line item {line_item_id!r}, which is not in any known invoice; "
+            f"{where}invoice line item {shown(line_item_id)}, which is not in any known invoice; "
             "record or pass the invoice that holds it first"
         )
         super().__init__(self.message)
@@ -258,8 +293,8 @@ class OverFulfillmentError(OrdersError, ValueError):
         self.requested = requested
         self.available = max(quantity - already, 0)
         super().__init__(
-            f"fulfillment {fulfillment_id!r} would fulfill {requested} of invoice line item "
-            f"{line_item_id!r}, which has quantity {quantity} with {already} already "
+            f"fulfillment {shown(fulfillment_id)} would fulfill {requested} of invoice line item "
+            f"{shown(line_item_id)}, which has quantity {quantity} with {already} already "
             f"fulfilled; at most {self.available} more may be fulfilled",
         )
 
@@ -278,8 +313,8 @@ class NotFulfillableError(OrdersError, ValueError):
         self.line_item_id = line_item_id
         self.reason = reason
         super().__init__(
-            f"fulfillment {fulfillment_id!r} cannot fulfill invoice line item "
-            f"{line_item_id!r}: {reason}",
+            f"fulfillment {shown(fulfillment_id)} cannot fulfill invoice line item "
+            f"{shown(line_item_id)}: {reason}",
         )
 
 
@@ -328,7 +363,7 @@ class DuplicateLineItemError(DuplicateIdError):
     def __init__(self, line_item_id: Hashable, invoice_ids: Iterable[Hashable]) -> None:
         self.line_item_id = line_item_id
         self.invoice_ids = tuple(invoice_ids)
-        held = " and ".join(repr(invoice_id) for invoice_id in self.invoice_ids)
+        held = " and ".join(shown(invoice_id) for invoice_id in self.invoice_ids)
         super().__init__(
             "invoice line item",
             line_item_id,
@@ -346,7 +381,7 @@ class UnknownInvoiceError(OrdersError, KeyError):
     def __init__(self, invoice_id: Hashable) -> None:
         self.invoice_id = invoice_id
         self.message = (
-            f"invoice {invoice_id!r} is not among the invoices of this rollup; "
+            f"invoice {shown(invoice_id)} is not among the invoices of this rollup; "
             "pass it to compute() or record it in the tracker first"
         )
         super().__init__(self.message)
@@ -418,7 +453,7 @@ class OverFulfilledLineError(OverFulfillmentError):
         self.cause = cause
         self.fulfilled = fulfilled
         message = (
-            f"{cause} would leave invoice line item {line_item_id!r} with {fulfilled} "
+            f"{cause} would leave invoice line item {shown(line_item_id)} with {fulfilled} "
             f"fulfilled against a quantity of {quantity}; a line item holds at most its "
             "quantity"
         )

@@ -15,9 +15,14 @@ from typing import Any, ClassVar, NamedTuple, Self
 
 from transitions.core import Machine
 
-from clickfunnels_orders._values import to_moment, to_tuple
+from clickfunnels_orders._values import instant, is_before, to_moment, to_tuple
 from clickfunnels_orders.display import entity_html
-from clickfunnels_orders.errors import InvalidTransitionError, InvalidValueError, OutOfOrderError
+from clickfunnels_orders.errors import (
+    InvalidTransitionError,
+    InvalidTypeError,
+    InvalidValueError,
+    OutOfOrderError,
+)
 from clickfunnels_orders.machines import CompiledMachine, Route
 
 __all__ = ["Change", "Lifecycle", "check_history"]
@@ -33,21 +38,28 @@ class Change(NamedTuple):
 
 
 def check_history(value: object, field: str = "history") -> tuple[Change, ...]:
-    """Return ``value`` as a tuple of :class:`Change`, in non-decreasing time order."""
+    """Return ``value`` as a tuple of :class:`Change`, in non-decreasing time order.
+
+    Each record's ``event``, ``source`` and ``dest`` must be strings and ``at`` an aware
+    moment; which events and statuses they may name is the entity's machine's to say
+    (:meth:`Lifecycle._check_history`).
+    """
     changes: tuple[Any, ...] = to_tuple(value, field)
     checked: list[Change] = []
     last: dt.datetime | None = None
     for index, item in enumerate(changes):
-        try:
-            change = Change(*item)
-        except TypeError:
+        where = f"{field}[{index}]"
+        if not isinstance(item, tuple) or len(item) != len(Change._fields):
+            raise InvalidValueError(where, item, "a Change(event, source, dest, at)")
+        change = Change(*item)
+        for name in ("event", "source", "dest"):
+            text = getattr(change, name)
+            if not isinstance(text, str):
+                raise InvalidTypeError(f"{where}.{name}", text, "a str")
+        at = to_moment(change.at, f"{where}.at")
+        if last is not None and is_before(at, last):
             raise InvalidValueError(
-                f"{field}[{index}]", item, "a Change(event, source, dest, at)"
-            ) from None
-        at = to_moment(change.at, f"{field}[{index}].at")
-        if last is not None and at < last:
-            raise InvalidValueError(
-                f"{field}[{index}].at", at, f"a moment no earlier than {last} (oldest first)"
+                f"{where}.at", at, f"a moment no earlier than {last} (oldest first)"
             )
         last = at
         checked.append(change)
@@ -164,14 +176,86 @@ class Lifecycle:
     def _check_at(self, event: str, at: object) -> dt.datetime:
         # A plainly aware datetime is recognised inline (this runs on every event); any
         # other value meets the one rule for moments.
-        if type(at) is _datetime and at.tzinfo is not None and at.utcoffset() is not None:
+        if (
+            type(at) is _datetime
+            and at.tzinfo is not None
+            and at.utcoffset() is not None
+            and 1 < at.year < 9999
+        ):
             moment = at
         else:
             moment = to_moment(at, "at")
         history = self.history
-        if history and moment < history[-1].at:
-            raise OutOfOrderError(event, moment, history[-1].at)
+        if history:
+            last = history[-1].at
+            # Instants, not wall clocks: see _values.is_before (inline for the common case).
+            if (
+                moment < last
+                if moment.tzinfo is not last.tzinfo or type(last.tzinfo) is _fixed_zone
+                else instant(moment) < instant(last)
+            ):
+                raise OutOfOrderError(event, moment, last)
         return moment
+
+    def _check_history(self) -> None:
+        """Check that ``history`` speaks of this machine: its events, its statuses.
+
+        Every record is a move the machine declares (its event leads from its source to
+        its dest), and the last
+        record's ``dest`` is the current status (unless the machine moves its status by
+        derived, unrecorded moves too, as a line item's rollup does). Runs on
+        construction; an event appends a record it built from its own route.
+        """
+        history = self.history
+        if not history:
+            return
+        lifecycle = self.lifecycle
+        statuses = lifecycle.status_enum
+        checked: list[Change] = []
+        for index, change in enumerate(history):
+            if change.event not in lifecycle.events:
+                raise InvalidValueError(
+                    f"history[{index}].event",
+                    change.event,
+                    f"an event of the {lifecycle.name} machine ({', '.join(lifecycle.events)})",
+                )
+            ends = []
+            for name in ("source", "dest"):
+                value = getattr(change, name)
+                try:
+                    ends.append(statuses(value))
+                except ValueError:
+                    allowed = ", ".join(member.value for member in statuses)
+                    raise InvalidValueError(
+                        f"history[{index}].{name}", value, f"one of {allowed}"
+                    ) from None
+            source, dest = ends
+            if not any(route.dest is dest for route in lifecycle.routes_from(change.event, source)):
+                raise InvalidValueError(
+                    f"history[{index}]",
+                    change,
+                    f"a move of the {lifecycle.name} machine ({change.event!r} leads from "
+                    f"{source.value} to "
+                    + (
+                        ", ".join(
+                            dict.fromkeys(
+                                str(r.dest) for r in lifecycle.routes_from(change.event, source)
+                            )
+                        )
+                        or "nowhere"
+                    )
+                    + ")",
+                )
+            checked.append(_new_tuple(Change, (change.event, source, dest, change.at)))
+        status = self._status
+        if not lifecycle.derived_moves and checked[-1].dest is not status:
+            raise InvalidValueError(
+                f"history[{len(history) - 1}].dest",
+                checked[-1].dest,
+                f"the current status ({status.value}): the last change leads to it",
+            )
+        # The records hold the statuses themselves, as the ones events add do.
+        self.__dict__["history"] = tuple(checked)
 
     def _move(
         self,
@@ -231,6 +315,7 @@ _NO_ARGS: Mapping[str, Any] = {}
 _new_tuple = tuple.__new__
 _new_object = object.__new__
 _datetime = dt.datetime
+_fixed_zone = dt.timezone
 
 
 def is_entity_of(value: object, lifecycle: CompiledMachine) -> bool:

@@ -83,6 +83,19 @@ class InvoiceLineItem(Lifecycle):
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
     )
 
+    def __attrs_post_init__(self) -> None:
+        """Check the invariants across fields, once the fields are built."""
+        self._check_invariants(None)
+
+    def _check_invariants(self, before: InvoiceLineItem | None) -> None:
+        """Check the invariants across fields: on construction (``before`` is ``None``).
+
+        An event appends a history record built from its own route, so only a history
+        given to the constructor is checked against the machine.
+        """
+        if before is None:
+            self._check_history()
+
     @property
     def status(self) -> LineItemFulfillmentStatus:
         """The line's status in its machine: its ``fulfillment_status``."""
@@ -204,6 +217,8 @@ class Invoice(Lifecycle, ApiObject):
         construction): an invariant none of whose fields the event replaced still holds,
         so only the others are checked again.
         """
+        if before is None:
+            self._check_history()
         state = self.__dict__
         invoice_id = state["id"]
         line_items = state["line_items"]

@@ -137,6 +137,19 @@ class Order(Lifecycle, ApiObject):
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
     )
 
+    def __attrs_post_init__(self) -> None:
+        """Check the invariants across fields, once the fields are built."""
+        self._check_invariants(None)
+
+    def _check_invariants(self, before: Order | None) -> None:
+        """Check the invariants across fields: on construction (``before`` is ``None``).
+
+        An event appends a history record built from its own route, so only a history
+        given to the constructor is checked against the machine.
+        """
+        if before is None:
+            self._check_history()
+
     # -- derived values --------------------------------------------------------------------
 
     @property

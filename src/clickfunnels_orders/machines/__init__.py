@@ -22,8 +22,11 @@ from clickfunnels_orders.machines.fulfillment import FULFILLMENT
 from clickfunnels_orders.machines.invoice import (
     ELIGIBLE_FOR_FULFILLMENT,
     EXTERNAL_INVOICE_STATUSES,
+    HOLDS_NOTHING,
     INVOICE,
     PAID_IN_FULL,
+    amounts_agree,
+    disputed_from,
     paid_by_status,
 )
 from clickfunnels_orders.machines.line_item import INVOICE_LINE_ITEM, counted_status
@@ -41,6 +44,7 @@ __all__ = [
     "ELIGIBLE_FOR_FULFILLMENT",
     "EXTERNAL_INVOICE_STATUSES",
     "FULFILLMENT",
+    "HOLDS_NOTHING",
     "INVOICE",
     "INVOICE_LINE_ITEM",
     "IS_EXTERNAL",
@@ -56,8 +60,10 @@ __all__ = [
     "Guard",
     "Implication",
     "Route",
+    "amounts_agree",
     "build",
     "counted_status",
+    "disputed_from",
     "lifecycle_statuses",
     "paid_by_status",
     "pairs",

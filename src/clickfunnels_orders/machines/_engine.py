@@ -72,12 +72,21 @@ class Implication:
         effect: ``effect(entity, at) -> changes``, given the entity before the move.
         except_events: events whose arrival implies nothing (the fields already say so:
             a dispute won back to paid was paid all along).
+        only_events: when given, the only events whose arrival implies it (the others
+            reach the state only where the fields already say so).
         doc: what it means, for the docs.
     """
 
     effect: Effect
     except_events: frozenset[str] = frozenset()
+    only_events: frozenset[str] | None = None
     doc: str = ""
+
+    def applies_to(self, event: str) -> bool:
+        """Whether arriving by ``event`` implies this."""
+        if event in self.except_events:
+            return False
+        return self.only_events is None or event in self.only_events
 
 
 @attrs.frozen
@@ -129,6 +138,7 @@ class CompiledMachine:
         table: ``(event, source) -> (routes, guarded)``, one lookup per fired event.
         events: every event, in declaration order.
         user_events: the events a user fires (not the internal ones).
+        derived_moves: whether internal events move the status without recording it.
         final_states: the states declared final.
         implications: what arriving in each state implies, by state.
     """
@@ -154,6 +164,9 @@ class CompiledMachine:
         internal = frozenset(internal_events)
         self.events: tuple[str, ...] = tuple(machine.events)
         self.user_events: tuple[str, ...] = tuple(e for e in self.events if e not in internal)
+        #: Whether internal events move the status without a history record, so that a
+        #: history's last ``dest`` need not be the current status.
+        self.derived_moves: bool = bool(internal)
         self.final_states: frozenset[str] = frozenset(
             state.name for state in machine.states.values() if state.final
         )
@@ -205,7 +218,7 @@ class CompiledMachine:
         # Derived (internal) moves mirror a quantity; they imply nothing of their own.
         effects = (
             (implication.effect,)
-            if implication is not None and not internal and event not in implication.except_events
+            if implication is not None and not internal and implication.applies_to(event)
             else ()
         )
         # Routes carry the status members themselves, so firing an event needs no lookup.

@@ -3,7 +3,12 @@
 Managed invoices (Payments AI, Stripe) move by events; external ones also accept
 ``set_status`` between the statuses their client may set (``is_external``). Argument
 conditions choose between full and partial outcomes of ``pay`` and ``refund``;
-``disputed_from_partial_refund`` sends ``win_dispute`` back where the dispute came from.
+``returns_to_dest`` sends ``win_dispute`` back to the status the dispute came from.
+
+Every status makes a claim about money (:func:`amounts_agree`): unpaid holds nothing,
+paid holds the total and has refunded nothing, and so on. The implications below keep
+each claim true on arrival, whoever moves the invoice, so a status never claims money
+the amounts do not show.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ from clickfunnels_orders.webhook_types import WebhookEventType
 __all__ = [
     "ELIGIBLE_FOR_FULFILLMENT",
     "EXTERNAL_INVOICE_STATUSES",
+    "HOLDS_NOTHING",
     "INVOICE",
     "PAID_IN_FULL",
+    "amounts_agree",
+    "disputed_from",
     "paid_by_status",
 ]
 
@@ -59,19 +67,99 @@ def paid_by_status(status: InvoiceStatus, total: Decimal) -> Decimal:
     )  # 0, in its places
 
 
-def _disputed_from_partial_refund(entity: Any, _route: Route, _args: Mapping[str, Any]) -> bool:
-    for change in reversed(entity.history):
-        if change.event == "dispute":
-            return bool(change.source == _status.PARTIALLY_REFUNDED)
-    return bool(entity.amount_refunded > 0)
+#: Statuses that say no money is held: nothing paid, so nothing to refund.
+HOLDS_NOTHING: Final[frozenset[InvoiceStatus]] = frozenset(
+    {_status.DRAFT, _status.UNPAID, _status.PAST_DUE, _status.ABANDONED, _status.VOIDED}
+)
+
+#: Where a dispute may be won back to: the statuses a managed ``dispute`` starts from.
+_WON_BACK_TO: Final = (_status.PARTIALLY_REFUNDED, _status.PAID)
+#: Where a dispute with no record of its start came from, judged by the amounts: the
+#: first of these whose claim they meet (a paid invoice of total 0 is taken as paid).
+_DISPUTED_FROM_BY_AMOUNTS: Final = (
+    _status.PAID,
+    _status.PARTIALLY_REFUNDED,
+    _status.REFUNDED,
+    _status.UNPAID,
+    _status.PARTIALLY_PAID,
+)
+
+
+def _claim_holds(status: str, total: Decimal, paid: Decimal, refunded: Decimal) -> bool:
+    """Whether the amounts show what ``status`` (other than disputed) claims."""
+    if status in HOLDS_NOTHING:
+        return not paid and not refunded
+    if status == _status.PARTIALLY_PAID:
+        return 0 < paid < total and not refunded
+    if status == _status.PAID:
+        return paid == total and not refunded
+    if status == _status.PARTIALLY_REFUNDED:
+        return paid == total and 0 < refunded < paid
+    if status == _status.REFUNDED:
+        return refunded == paid
+    return False
+
+
+def disputed_from(invoice: Any) -> InvoiceStatus | None:
+    """Return the status a disputed ``invoice`` was disputed from, or ``None`` if none fits.
+
+    The last change into disputed says, whichever event made it (``dispute``, or an
+    external ``set_status``). With no such record, the amounts say: paid in full and
+    nothing refunded is paid, part refunded is partially-refunded, and so on; amounts no
+    status claims give ``None``.
+    """
+    history = invoice.history
+    if history and history[-1].dest == _status.DISPUTED:
+        return InvoiceStatus(history[-1].source)
+    total, paid, refunded = invoice.total_amount, invoice.amount_paid, invoice.amount_refunded
+    for status in _DISPUTED_FROM_BY_AMOUNTS:
+        if _claim_holds(status, total, paid, refunded):
+            return status
+    return None
+
+
+def amounts_agree(invoice: Any) -> bool:
+    """Whether ``invoice``'s amounts show the money its status claims.
+
+    Draft, unpaid, past-due, abandoned and voided hold nothing (nothing paid or refunded);
+    partially-paid holds part of the total and has refunded nothing; paid holds the total
+    and has refunded nothing; partially-refunded holds the total and has refunded part of
+    it; refunded has refunded everything paid; disputed keeps the money of the status it
+    was disputed from (:func:`disputed_from`). Every event and ``set_status`` keeps this
+    true of an invoice for which it was true; ``set_status`` to anything but disputed
+    makes it true of any invoice.
+    """
+    status = invoice.status
+    if status == _status.DISPUTED:
+        source = disputed_from(invoice)
+        if source is None:
+            return False
+        status = source
+    return _claim_holds(status, invoice.total_amount, invoice.amount_paid, invoice.amount_refunded)
+
+
+def _returns_to_dest(entity: Any, route: Route, _args: Mapping[str, Any]) -> bool:
+    source = disputed_from(entity)
+    return source is route.dest and _claim_holds(
+        source, entity.total_amount, entity.amount_paid, entity.amount_refunded
+    )
 
 
 def _settled(invoice: Any, at: Any) -> Mapping[str, Any]:
-    return {"amount_paid": invoice.total_amount, "paid_at": at}
+    return {
+        "amount_paid": invoice.total_amount,
+        "amount_refunded": paid_by_status(_status.UNPAID, invoice.total_amount),  # 0
+        "paid_at": at,
+    }
 
 
 def _refunded_everything(invoice: Any, _at: Any) -> Mapping[str, Any]:
     return {"amount_refunded": invoice.amount_paid}
+
+
+def _holds_nothing(invoice: Any, _at: Any) -> Mapping[str, Any]:
+    nothing = paid_by_status(_status.UNPAID, invoice.total_amount)  # 0, in its places
+    return {"amount_paid": nothing, "amount_refunded": nothing, "paid_at": None}
 
 
 _OPEN = [_status.UNPAID, _status.PARTIALLY_PAID, _status.PAST_DUE]
@@ -149,20 +237,16 @@ INVOICE: Final = build(
             "dest": _status.DISPUTED,
             "webhooks": (_hook.INVOICE_UPDATED,),
         },
-        {
-            "trigger": "win_dispute",
-            "source": _status.DISPUTED,
-            "dest": _status.PARTIALLY_REFUNDED,
-            "conditions": "disputed_from_partial_refund",
-            "webhooks": (_hook.INVOICE_UPDATED,),
-        },
-        {
-            "trigger": "win_dispute",
-            "source": _status.DISPUTED,
-            "dest": _status.PAID,
-            "unless": "disputed_from_partial_refund",
-            "webhooks": (_hook.INVOICE_UPDATED,),
-        },
+        *(
+            {
+                "trigger": "win_dispute",
+                "source": _status.DISPUTED,
+                "dest": dest,
+                "conditions": "returns_to_dest",
+                "webhooks": (_hook.INVOICE_UPDATED,),
+            }
+            for dest in _WON_BACK_TO
+        ),
         {
             "trigger": "lose_dispute",
             "source": _status.DISPUTED,
@@ -197,22 +281,38 @@ INVOICE: Final = build(
             doc="after this refund everything paid has been refunded",
         ),
         Guard(
-            "disputed_from_partial_refund",
-            _disputed_from_partial_refund,
+            "returns_to_dest",
+            _returns_to_dest,
             uses_args=False,
-            doc="the dispute was opened on a partially refunded invoice",
+            doc=(
+                "the dispute came from this status (the last change into disputed says, "
+                "else the amounts), and the amounts still show its money"
+            ),
         ),
     ],
     implications={
         _status.PAID: Implication(
             _settled,
             except_events=frozenset({"win_dispute"}),
-            doc="everything is paid (amount_paid = total_amount), as of the move (paid_at)",
+            doc=(
+                "everything is paid and nothing refunded (amount_paid = total_amount, "
+                "amount_refunded = 0), as of the move (paid_at)"
+            ),
         ),
         _status.REFUNDED: Implication(
             _refunded_everything,
             doc="everything paid is refunded (amount_refunded = amount_paid)",
         ),
+        # Managed moves reach these only from statuses that hold nothing already; the
+        # client's set_status may come from any, and says nothing is held.
+        **{
+            status: Implication(
+                _holds_nothing,
+                only_events=frozenset({"set_status"}),
+                doc="nothing is held (amount_paid = amount_refunded = 0, paid_at = None)",
+            )
+            for status in (_status.UNPAID, _status.PAST_DUE, _status.ABANDONED, _status.VOIDED)
+        },
     },
     required_events=[
         "issue",
