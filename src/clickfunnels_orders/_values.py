@@ -38,6 +38,11 @@ MONEY_CONTEXT: Final = decimal.Context(
     Emax=2000,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
 )
+#: The widest integer an id or a quantity may be: a signed 64-bit one (the API's are
+#: JSON integers; a far wider one cannot even be written out as text).
+MAX_INT: Final = 2**63 - 1
+#: The most of anything one line may hold.
+MAX_QUANTITY: Final = MAX_INT
 #: A decimal string longer than this is not an amount (and would be costly to read).
 MAX_MONEY_TEXT = 200
 #: The words every money refusal ends with.
@@ -174,8 +179,8 @@ def to_quantity(value: object, field: str) -> int:
     """
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidTypeError(field, value, "a positive int")
-    if value < 1:
-        raise InvalidValueError(field, value, "a positive int (1 or more)")
+    if not 1 <= value <= MAX_QUANTITY:
+        raise InvalidValueError(field, value, f"a positive int (1 to {MAX_QUANTITY})")
     return value
 
 
@@ -265,8 +270,11 @@ def to_status(enum_cls: type[E], value: object, field: str) -> E:
     """
     if isinstance(value, enum_cls):
         return value
+    if not isinstance(value, str):
+        allowed = ", ".join(member.value for member in enum_cls)
+        raise InvalidTypeError(field, value, f"one of {allowed}")
     try:
-        return enum_cls(value)  # type: ignore[arg-type]  # a wrong value is caught just below
+        return enum_cls(value)
     except ValueError:
         allowed = ", ".join(member.value for member in enum_cls)
         raise InvalidValueError(field, value, f"one of {allowed}") from None
@@ -281,8 +289,11 @@ def to_bool(value: object, field: str) -> bool:
 
 def to_id(value: object, field: str) -> object:
     """Return ``value`` if it can serve as an id (hashable and not ``None``)."""
-    if type(value) is int or type(value) is str:
+    if type(value) is str or (type(value) is int and -MAX_INT <= value <= MAX_INT):
         return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        # Payload ids are JSON integers of 64 bits; a wider one cannot even be written out.
+        raise InvalidValueError(field, value, "an id that fits 64 bits (or a str)")
     if value is None:
         raise InvalidValueError(field, value, "an id (an int in ClickFunnels payloads)")
     if isinstance(value, bool):

@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Final
 
+from clickfunnels_orders._values import to_id, to_instances, to_status, to_tuple
 from clickfunnels_orders.entities import Invoice, Order
+from clickfunnels_orders.errors import InvalidTypeError
 from clickfunnels_orders.statuses import InvoiceStatus, ServiceStatus
 
 __all__ = [
@@ -48,10 +50,23 @@ def grants_access(
     It does when it belongs to the order, its status is paid (or partially refunded) and
     the order's service status is not among ``revoked_by`` (churned or completed).
     """
+    if not isinstance(order, Order):
+        raise InvalidTypeError("order", order, "an Order")
+    if not isinstance(invoice, Invoice):
+        raise InvalidTypeError("invoice", invoice, "an Invoice")
     return (
         invoice.order_id == order.id
         and invoice.status in GRANTING_INVOICE_STATUSES
-        and order.service_status not in frozenset(revoked_by)
+        and order.service_status not in _revoking(revoked_by)
+    )
+
+
+def _revoking(revoked_by: Iterable[ServiceStatus]) -> frozenset[ServiceStatus]:
+    if revoked_by is REVOKING_SERVICE_STATUSES:
+        return REVOKING_SERVICE_STATUSES
+    return frozenset(
+        to_status(ServiceStatus, status, f"revoked_by[{index}]")
+        for index, status in enumerate(to_tuple(revoked_by, "revoked_by"))
     )
 
 
@@ -66,10 +81,12 @@ def access_by_contact(
     Invoices of orders not given are left out (nothing says whose they are); a variant
     granted by several invoices stays granted while any of them grants it.
     """
-    revoking = frozenset(revoked_by)
-    by_id: Mapping[Hashable, Order] = {order.id: order for order in orders}
+    revoking = _revoking(revoked_by)
+    by_id: Mapping[Hashable, Order] = {
+        order.id: order for order in to_instances(orders, Order, "orders")
+    }
     granted: dict[Hashable, set[Hashable]] = {}
-    for invoice in invoices:
+    for invoice in to_instances(invoices, Invoice, "invoices"):
         order = by_id.get(invoice.order_id)
         if order is None or not grants_access(order, invoice, revoked_by=revoking):
             continue
@@ -86,5 +103,8 @@ def variants_with_access(
     revoked_by: Iterable[ServiceStatus] = REVOKING_SERVICE_STATUSES,
 ) -> frozenset[Hashable]:
     """Return the variant ids ``contact_id`` has access to through ``orders``' invoices."""
-    mine = [order for order in orders if order.contact_id == contact_id]
+    to_id(contact_id, "contact_id")
+    mine = [
+        order for order in to_instances(orders, Order, "orders") if order.contact_id == contact_id
+    ]
     return access_by_contact(mine, invoices, revoked_by=revoked_by).get(contact_id, frozenset())

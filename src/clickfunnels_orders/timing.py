@@ -12,7 +12,7 @@ from typing import Final, Protocol, Self, TypeVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from clickfunnels_orders._values import to_moment
+from clickfunnels_orders._values import instant, is_before, to_moment
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 from clickfunnels_orders.statuses import InvoiceStatus
 
@@ -47,7 +47,30 @@ class _Moved(Protocol):
 InvoiceT = TypeVar("InvoiceT", bound=_Dated)
 
 
-_REFERENCE = dt.datetime(2001, 1, 31, tzinfo=dt.UTC)
+#: A relativedelta's absolute fields: each *sets* part of a date instead of adding to it
+#: (``month=1`` is January, not one month), so the "duration" it makes is negative from
+#: most moments.
+_ABSOLUTE_FIELDS: Final = (
+    "year",
+    "month",
+    "day",
+    "weekday",
+    "hour",
+    "minute",
+    "second",
+    "microsecond",
+)
+#: Its relative fields, as it holds them after normalising (weeks live in days).
+_RELATIVE_FIELDS: Final = (
+    "years",
+    "months",
+    "days",
+    "leapdays",
+    "hours",
+    "minutes",
+    "seconds",
+    "microseconds",
+)
 
 
 def _check_past_due_after(_instance: object, _attribute: object, value: object) -> None:
@@ -65,9 +88,29 @@ def _check_grace_period(_instance: object, _attribute: object, value: object) ->
         raise InvalidTypeError(
             "grace_period", value, "a datetime.timedelta or a dateutil relativedelta"
         )
-    elif _REFERENCE + value < _REFERENCE:
-        # A relativedelta has no sign of its own; one that moves a date backwards is negative.
-        raise InvalidValueError("grace_period", value, "a non-negative duration")
+    else:
+        absolute = [name for name in _ABSOLUTE_FIELDS if getattr(value, name) is not None]
+        if absolute:
+            raise InvalidValueError(
+                "grace_period",
+                value,
+                "a relative duration: no absolute fields ("
+                + ", ".join(f"{name}=" for name in absolute)
+                + " set a date's part; write "
+                + ", ".join(f"{name}s=" for name in absolute if name != "weekday")
+                + " to add to it)",
+            )
+        # A relativedelta has no sign of its own, and one that mixes signs (months=1,
+        # days=-30) moves some dates forwards and others back: every part must be
+        # non-negative for the period to be non-negative from every moment.
+        negative = [name for name in _RELATIVE_FIELDS if getattr(value, name) < 0]
+        if negative:
+            raise InvalidValueError(
+                "grace_period",
+                value,
+                "a duration that is non-negative from every moment (every part >= 0; "
+                f"found negative {', '.join(negative)})",
+            )
 
 
 @attrs.frozen
@@ -95,7 +138,24 @@ def _last_change(invoice: _Dated) -> dt.datetime | None:
 
 
 def _not_before(moment: dt.datetime, last: dt.datetime | None) -> dt.datetime:
-    return moment if last is None or moment >= last else last
+    return moment if last is None or not is_before(moment, last) else last
+
+
+def _after(moment: dt.datetime, duration: dt.timedelta | relativedelta) -> dt.datetime | None:
+    """Return ``moment + duration``, or ``None`` when that falls beyond the calendar.
+
+    A ``timedelta`` is elapsed time, added to the instant (24 hours across a change of
+    clocks is still 24 hours); a ``relativedelta`` counts the calendar, on the wall clock
+    of ``moment``'s zone. A rule whose moment lies beyond year 9999 never fires.
+    """
+    try:
+        if isinstance(duration, dt.timedelta):
+            return instant(moment) + duration
+        later: dt.datetime = moment + duration
+        instant(later)  # a wall-clock moment past the calendar's end has no instant
+    except (OverflowError, ValueError):
+        return None
+    return later
 
 
 def _past_due_since(invoice: _Dated, rules: TimeRules) -> dt.datetime | None:
@@ -104,7 +164,7 @@ def _past_due_since(invoice: _Dated, rules: TimeRules) -> dt.datetime | None:
             return change.at
     if invoice.due_at is None:
         return None
-    return invoice.due_at + rules.past_due_after
+    return _after(invoice.due_at, rules.past_due_after)
 
 
 def advance(invoice: InvoiceT, now: dt.datetime, rules: TimeRules) -> InvoiceT:
@@ -114,7 +174,9 @@ def advance(invoice: InvoiceT, now: dt.datetime, rules: TimeRules) -> InvoiceT:
     past_due_after``; a past-due invoice is abandoned once ``now`` reaches the moment it
     became past due plus the grace period. Each change is recorded at the moment its rule
     fired (never earlier than the invoice's last change), so advancing is idempotent and
-    monotonic: advancing to ``t1`` then ``t2`` equals advancing to ``t2``.
+    monotonic: advancing to ``t1`` then ``t2`` equals advancing to ``t2``. Moments are
+    compared as instants, so a daylight-saving fold orders them as time passed; a rule
+    that would fire beyond the calendar's end never fires.
 
     External invoices are left as they are: their client architects every transition.
     """
@@ -124,15 +186,14 @@ def advance(invoice: InvoiceT, now: dt.datetime, rules: TimeRules) -> InvoiceT:
     if invoice.is_external:
         return invoice
     if invoice.status is InvoiceStatus.UNPAID and invoice.due_at is not None:
-        fires = invoice.due_at + rules.past_due_after
-        if moment >= fires:
+        fires = _after(invoice.due_at, rules.past_due_after)
+        if fires is not None and not is_before(moment, fires):
             invoice = invoice.mark_past_due(at=_not_before(fires, _last_change(invoice)))
     if invoice.status is InvoiceStatus.PAST_DUE:
         since = _past_due_since(invoice, rules)
-        if since is not None:
-            fires = since + rules.grace_period
-            if moment >= fires:
-                invoice = invoice.abandon(at=_not_before(fires, _last_change(invoice)))
+        fires = None if since is None else _after(since, rules.grace_period)
+        if fires is not None and not is_before(moment, fires):
+            invoice = invoice.abandon(at=_not_before(fires, _last_change(invoice)))
     return invoice
 
 
@@ -155,7 +216,12 @@ def _step(interval: str, interval_count: int) -> relativedelta:
         or interval_count < 1
     ):
         raise InvalidValueError("interval_count", interval_count, "a positive int")
-    step: relativedelta = make(interval_count)
+    try:
+        step: relativedelta = make(interval_count)
+    except (OverflowError, ValueError):
+        raise InvalidValueError(
+            "interval_count", interval_count, "a positive int of a calendar's size"
+        ) from None
     return step
 
 
@@ -182,7 +248,10 @@ def renewal_date(
         result: dt.datetime = begin + step * period
     except (OverflowError, ValueError):
         raise InvalidValueError(
-            "period", period, "a renewal that falls within the calendar (year 9999 at most)"
+            "period",
+            period,
+            "a renewal (interval_count times period intervals after start) that falls "
+            "within the calendar (year 9999 at most)",
         ) from None
     return result
 
@@ -203,7 +272,7 @@ def renewal_dates(
             when = renewal_date(start, interval, interval_count, period=period)
         except InvalidValueError:
             break  # the calendar ends before ``until``
-        if when > end:
+        if is_before(end, when):
             break
         dates.append(when)
         period += 1

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from clickfunnels_orders._values import (
+    MAX_INT,
+    MAX_QUANTITY,
     FrozenJson,
     to_bool,
     to_currency,
@@ -53,13 +55,13 @@ NO_EXTRA: Final = FrozenJson({})
 
 def an_id(_instance: object, attribute: Any, value: object) -> None:
     """Validate an id: hashable and not ``None``."""
-    if type(value) is not int and type(value) is not str:
+    if type(value) is not str and (type(value) is not int or not -MAX_INT <= value <= MAX_INT):
         to_id(value, attribute.name)
 
 
 def a_quantity(_instance: object, attribute: Any, value: int) -> None:
     """Validate a quantity: a positive int."""
-    if type(value) is not int or value < 1:
+    if type(value) is not int or not 1 <= value <= MAX_QUANTITY:
         to_quantity(value, attribute.name)
 
 

@@ -15,9 +15,12 @@ from clickfunnels_orders._values import (
     minus,
     plus,
     times,
+    to_id,
     to_instances,
+    to_moment,
     to_money,
     to_status,
+    to_tuple,
 )
 from clickfunnels_orders.entities import _fields, _invoice_types
 from clickfunnels_orders.entities._codec import ApiObject
@@ -325,7 +328,17 @@ class Invoice(Lifecycle, ApiObject):
             raise InvalidValueError(
                 "invoice_type", chosen, "a type for which the order has lines to bill"
             )
-        ids = list(line_item_ids) if line_item_ids is not None else None
+        to_id(id, "id")
+        ids = (
+            [
+                to_id(item_id, f"line_item_ids[{index}]")
+                for index, item_id in enumerate(to_tuple(line_item_ids, "line_item_ids"))
+            ]
+            if line_item_ids is not None
+            else None
+        )
+        if due_at is not None:
+            to_moment(due_at, "due_at")
         if ids is not None and len(ids) != len(lines):
             raise InvalidValueError("line_item_ids", ids, f"{len(lines)} ids, one per line billed")
         items = tuple(

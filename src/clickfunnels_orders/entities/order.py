@@ -10,7 +10,7 @@ from typing import ClassVar, Final, Protocol, Self
 import attrs
 
 from clickfunnels_orders import machines
-from clickfunnels_orders._values import FrozenJson, to_instances, to_moment, to_status
+from clickfunnels_orders._values import FrozenJson, to_id, to_instances, to_moment, to_status
 from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.entities import _fields
 from clickfunnels_orders.entities._codec import ApiObject
@@ -302,11 +302,15 @@ class Order(Lifecycle, ApiObject):
     def replace_line_item(self, line_item_id: Hashable, line_item: OrderLineItem) -> Self:
         """Return the order with one line replaced: an upgrade or a downgrade.
 
-        Invoices already issued keep their own copy of the old line, untouched.
+        Invoices already issued keep their own copy of the old line, untouched. An order
+        whose type is the one its lines give (the default) takes the type the new lines
+        give, as the same lines built fresh would; a type that differs from what the
+        lines give was the API's word, and is kept.
 
         Raises:
             InvalidValueError: when no line, or more than one, has ``line_item_id``.
         """
+        to_id(line_item_id, "line_item_id")
         if not isinstance(line_item, OrderLineItem):
             raise InvalidTypeError("line_item", line_item, "an OrderLineItem")
         positions = [i for i, line in enumerate(self.line_items) if line.id == line_item_id]
@@ -317,4 +321,7 @@ class Order(Lifecycle, ApiObject):
             )
         lines = list(self.line_items)
         lines[positions[0]] = line_item
-        return attrs.evolve(self, line_items=tuple(lines))
+        if self.order_type is not self.derived_order_type:
+            return attrs.evolve(self, line_items=tuple(lines))
+        replaced = attrs.evolve(self, line_items=tuple(lines))
+        return attrs.evolve(replaced, order_type=replaced.derived_order_type)

@@ -19,13 +19,14 @@ With the ``hypothesis`` entry point installed, ``st.from_type(Invoice)`` works t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from clickfunnels_orders._values import MAX_MONEY_DIGITS, MIN_MONEY_EXPONENT
+from clickfunnels_orders._values import MAX_MONEY_DIGITS, MIN_MONEY_EXPONENT, MONEY_CONTEXT, plus
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -90,11 +91,12 @@ def amounts(
         if places < 0:
             msg = f"places: got {places!r}, expected 0 or more"
             raise ValueError(msg)
-        unit = Decimal(1).scaleb(-places)
+        # In the library's own context: a suite's own decimal precision must not round
+        # what is generated.
         top = max_value if max_value is not None else Decimal(10**7)
-        return st.integers(min_value=0, max_value=int(top / unit)).map(
-            lambda units: Decimal(units).scaleb(-places)
-        )
+        return st.integers(
+            min_value=0, max_value=int(top.scaleb(places, context=MONEY_CONTEXT))
+        ).map(lambda units: Decimal(units).scaleb(-places, context=MONEY_CONTEXT))
     if max_value is not None:
         msg = "max_value: only with places (the full range has no upper bound to lower)"
         raise ValueError(msg)
@@ -212,12 +214,14 @@ def _set_status_targets(entity: Invoice | Order) -> list[Any]:
 
 def _part(draw: st.DrawFn, whole: Decimal) -> Decimal | None:
     """Draw ``None`` (all of it) or a positive part of ``whole`` in cents."""
-    cents = int(whole * 100)
+    cents = int(whole.scaleb(2, context=MONEY_CONTEXT))
     # A part two times in three: partial payments and refunds lead deeper (partially-paid,
     # partially-refunded) than settling everything does.
     if cents <= 1 or draw(st.integers(min_value=0, max_value=2)) == 0:
         return None
-    return Decimal(draw(st.integers(min_value=1, max_value=cents - 1))).scaleb(-2)
+    return Decimal(draw(st.integers(min_value=1, max_value=cents - 1))).scaleb(
+        -2, context=MONEY_CONTEXT
+    )
 
 
 def _fire_invoice(draw: st.DrawFn, invoice: Invoice, event: str, at: dt.datetime) -> Invoice:
@@ -264,7 +268,9 @@ def _invoices(
         status=InvoiceStatus.DRAFT,
         line_items=tuple(items),
         currency=draw(currencies()),
-        total_amount=sum((item.amount for item in items), Decimal(0)),
+        total_amount=functools.reduce(
+            lambda total, item: plus(total, item.amount, "total_amount"), items, Decimal(0)
+        ),
         due_at=draw(st.none() | st.just(created + dt.timedelta(days=draw(st.integers(0, 30))))),
         payment_processor=draw(payment_processors),
         invoice_type=draw(st.none() | st.sampled_from(["initial", "renewal", "one_time_sale"])),
