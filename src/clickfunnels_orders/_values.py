@@ -38,8 +38,8 @@ MONEY_CONTEXT: Final = decimal.Context(
     Emax=2000,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
 )
-#: The widest integer an id or a quantity may be: a signed 64-bit one (the API's are
-#: JSON integers; a far wider one cannot even be written out as text).
+#: The widest integer a payload's id or a quantity may be: a signed 64-bit one (the
+#: API's are JSON integers; a far wider one cannot even be written out as text).
 MAX_INT: Final = 2**63 - 1
 #: The most of anything one line may hold.
 MAX_QUANTITY: Final = MAX_INT
@@ -61,14 +61,14 @@ def to_money(value: object, field: str) -> Decimal:
         InvalidValueError: for a malformed string, NaN, infinity or a negative amount.
     """
     # The common case first: a finite, non-negative Decimal of a sensible size.
+    # A zero's adjusted() is its exponent: this bounds its places, as _zero does.
     if (
         type(value) is Decimal
         and value.is_finite()
         and not value.is_signed()
-        and value
         and MIN_MONEY_EXPONENT <= value.adjusted() < MAX_MONEY_DIGITS
     ):
-        return value
+        return value  # a zero of at most 30 places passes here too
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, float):
@@ -105,8 +105,7 @@ def _zero(amount: Decimal, value: object, field: str) -> Decimal:
     # Zero has no size, but its exponent is written out: 0E-100000000 would be a 100 MB
     # string, and -0 would be written "-0.00". Zero is held within the places the
     # library's arithmetic can give it, and is never negative.
-    exponent = amount.as_tuple().exponent
-    if not isinstance(exponent, int) or not MIN_ZERO_EXPONENT <= exponent < MAX_MONEY_DIGITS:
+    if not MIN_ZERO_EXPONENT <= amount.adjusted() < MAX_MONEY_DIGITS:
         raise InvalidValueError(
             field,
             value,
@@ -289,11 +288,8 @@ def to_bool(value: object, field: str) -> bool:
 
 def to_id(value: object, field: str) -> object:
     """Return ``value`` if it can serve as an id (hashable and not ``None``)."""
-    if type(value) is str or (type(value) is int and -MAX_INT <= value <= MAX_INT):
+    if type(value) is int or type(value) is str:
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-        # Payload ids are JSON integers of 64 bits; a wider one cannot even be written out.
-        raise InvalidValueError(field, value, "an id that fits 64 bits (or a str)")
     if value is None:
         raise InvalidValueError(field, value, "an id (an int in ClickFunnels payloads)")
     if isinstance(value, bool):
@@ -316,6 +312,9 @@ def to_api_id(value: object, field: str) -> int | str:
     """
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidTypeError(field, value, "an id the API can carry (an int or a str)")
+    if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        # Payload ids are JSON integers of 64 bits; a far wider one cannot even be written.
+        raise InvalidValueError(field, value, "an id the API can carry (an int of 64 bits)")
     return value
 
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from clickfunnels_orders import machines
 from clickfunnels_orders._values import (
-    MAX_INT,
     MAX_QUANTITY,
     FrozenJson,
     to_bool,
@@ -29,7 +29,7 @@ from clickfunnels_orders._values import (
     to_status,
     to_text,
 )
-from clickfunnels_orders.entities._lifecycle import Change, check_history
+from clickfunnels_orders.entities._lifecycle import Change, check_history, moves_of
 from clickfunnels_orders.statuses import (
     BillingStatus,
     FulfillmentStatus,
@@ -55,7 +55,7 @@ NO_EXTRA: Final = FrozenJson({})
 
 def an_id(_instance: object, attribute: Any, value: object) -> None:
     """Validate an id: hashable and not ``None``."""
-    if type(value) is not str and (type(value) is not int or not -MAX_INT <= value <= MAX_INT):
+    if type(value) is not int and type(value) is not str:
         to_id(value, attribute.name)
 
 
@@ -178,6 +178,19 @@ def history(value: Iterable[Change]) -> tuple[Change, ...]:
     return check_history(value, "history")
 
 
+def line_item_history(value: Iterable[Change]) -> tuple[Change, ...]:
+    """Convert an invoice line item's ``history``: moves of the line-item machine.
+
+    Checked here, not after construction: the rollup moves a line's status without a
+    record, so its history need not end in its status, and only the moves need checking.
+    """
+    if type(value) is tuple and not value:
+        return value
+    return moves_of(check_history(value, "history"), machines.INVOICE_LINE_ITEM)
+
+
 def extra(value: Mapping[str, Any]) -> FrozenJson:
     """Convert ``extra``: carried payload fields, frozen and detached from their source."""
+    if type(value) is FrozenJson:  # the default, and every entity read from a payload
+        return value
     return to_mapping(value, "extra")

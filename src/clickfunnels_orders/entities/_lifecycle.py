@@ -25,7 +25,7 @@ from clickfunnels_orders.errors import (
 )
 from clickfunnels_orders.machines import CompiledMachine, Route
 
-__all__ = ["Change", "Lifecycle", "check_history"]
+__all__ = ["Change", "Lifecycle", "check_history", "moves_of"]
 
 
 class Change(NamedTuple):
@@ -63,6 +63,46 @@ def check_history(value: object, field: str = "history") -> tuple[Change, ...]:
             )
         last = at
         checked.append(change)
+    return tuple(checked)
+
+
+def moves_of(history: tuple[Change, ...], lifecycle: CompiledMachine) -> tuple[Change, ...]:
+    """Return ``history`` as moves of ``lifecycle``, or raise naming the first that is not.
+
+    Every record must be a move the machine declares: its event leads from its source to
+    its dest. The records come back holding the status members themselves, as the ones
+    events add do.
+    """
+    statuses = lifecycle.status_enum
+    checked: list[Change] = []
+    for index, change in enumerate(history):
+        if change.event not in lifecycle.events:
+            raise InvalidValueError(
+                f"history[{index}].event",
+                change.event,
+                f"an event of the {lifecycle.name} machine ({', '.join(lifecycle.events)})",
+            )
+        ends = []
+        for name in ("source", "dest"):
+            value = getattr(change, name)
+            try:
+                ends.append(statuses(value))
+            except ValueError:
+                allowed = ", ".join(member.value for member in statuses)
+                raise InvalidValueError(
+                    f"history[{index}].{name}", value, f"one of {allowed}"
+                ) from None
+        source, dest = ends
+        routes = lifecycle.routes_from(change.event, source)
+        if not any(route.dest is dest for route in routes):
+            leads_to = ", ".join(dict.fromkeys(str(r.dest) for r in routes)) or "nowhere"
+            raise InvalidValueError(
+                f"history[{index}]",
+                change,
+                f"a move of the {lifecycle.name} machine ({change.event!r} leads from "
+                f"{source.value} to {leads_to})",
+            )
+        checked.append(_new_tuple(Change, (change.event, source, dest, change.at)))
     return tuple(checked)
 
 
@@ -191,71 +231,30 @@ class Lifecycle:
             # Instants, not wall clocks: see _values.is_before (inline for the common case).
             if (
                 moment < last
-                if moment.tzinfo is not last.tzinfo or type(last.tzinfo) is _fixed_zone
+                if type(last.tzinfo) is _fixed_zone or moment.tzinfo is not last.tzinfo
                 else instant(moment) < instant(last)
             ):
                 raise OutOfOrderError(event, moment, last)
         return moment
 
     def _check_history(self) -> None:
-        """Check that ``history`` speaks of this machine: its events, its statuses.
+        """Check ``history`` against this entity's machine and its current status.
 
-        Every record is a move the machine declares (its event leads from its source to
-        its dest), and the last
-        record's ``dest`` is the current status (unless the machine moves its status by
-        derived, unrecorded moves too, as a line item's rollup does). Runs on
-        construction; an event appends a record it built from its own route.
+        See :func:`moves_of`; the last record's ``dest`` must also be the current status
+        (unless the machine moves its status by derived, unrecorded moves too, as a line
+        item's rollup does). Runs on construction; an event appends a record it built
+        from its own route.
         """
-        history = self.history
-        if not history:
-            return
         lifecycle = self.lifecycle
-        statuses = lifecycle.status_enum
-        checked: list[Change] = []
-        for index, change in enumerate(history):
-            if change.event not in lifecycle.events:
-                raise InvalidValueError(
-                    f"history[{index}].event",
-                    change.event,
-                    f"an event of the {lifecycle.name} machine ({', '.join(lifecycle.events)})",
-                )
-            ends = []
-            for name in ("source", "dest"):
-                value = getattr(change, name)
-                try:
-                    ends.append(statuses(value))
-                except ValueError:
-                    allowed = ", ".join(member.value for member in statuses)
-                    raise InvalidValueError(
-                        f"history[{index}].{name}", value, f"one of {allowed}"
-                    ) from None
-            source, dest = ends
-            if not any(route.dest is dest for route in lifecycle.routes_from(change.event, source)):
-                raise InvalidValueError(
-                    f"history[{index}]",
-                    change,
-                    f"a move of the {lifecycle.name} machine ({change.event!r} leads from "
-                    f"{source.value} to "
-                    + (
-                        ", ".join(
-                            dict.fromkeys(
-                                str(r.dest) for r in lifecycle.routes_from(change.event, source)
-                            )
-                        )
-                        or "nowhere"
-                    )
-                    + ")",
-                )
-            checked.append(_new_tuple(Change, (change.event, source, dest, change.at)))
+        checked = moves_of(self.history, lifecycle)
         status = self._status
-        if not lifecycle.derived_moves and checked[-1].dest is not status:
+        if checked and not lifecycle.derived_moves and checked[-1].dest is not status:
             raise InvalidValueError(
-                f"history[{len(history) - 1}].dest",
+                f"history[{len(checked) - 1}].dest",
                 checked[-1].dest,
                 f"the current status ({status.value}): the last change leads to it",
             )
-        # The records hold the statuses themselves, as the ones events add do.
-        self.__dict__["history"] = tuple(checked)
+        self.__dict__["history"] = checked
 
     def _move(
         self,

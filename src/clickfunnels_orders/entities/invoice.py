@@ -11,6 +11,7 @@ import attrs
 
 from clickfunnels_orders import machines
 from clickfunnels_orders._values import (
+    MAX_INT,
     FrozenJson,
     minus,
     plus,
@@ -79,25 +80,12 @@ class InvoiceLineItem(Lifecycle):
     fulfillment_status: LineItemFulfillmentStatus = attrs.field(
         default=LineItemFulfillmentStatus.UNFULFILLED, converter=_fields.line_item_status
     )
-    history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.history)
+    history: tuple[Change, ...] = attrs.field(default=(), converter=_fields.line_item_history)
     payment_type: str = attrs.field(default="one_time", validator=_fields.a_text)
     #: Payload fields the model does not use, carried along untouched.
     extra: FrozenJson = attrs.field(
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
     )
-
-    def __attrs_post_init__(self) -> None:
-        """Check the invariants across fields, once the fields are built."""
-        self._check_invariants(None)
-
-    def _check_invariants(self, before: InvoiceLineItem | None) -> None:
-        """Check the invariants across fields: on construction (``before`` is ``None``).
-
-        An event appends a history record built from its own route, so only a history
-        given to the constructor is checked against the machine.
-        """
-        if before is None:
-            self._check_history()
 
     @property
     def status(self) -> LineItemFulfillmentStatus:
@@ -220,9 +208,9 @@ class Invoice(Lifecycle, ApiObject):
         construction): an invariant none of whose fields the event replaced still holds,
         so only the others are checked again.
         """
-        if before is None:
-            self._check_history()
         state = self.__dict__
+        if before is None and state["history"]:
+            self._check_history()
         invoice_id = state["id"]
         line_items = state["line_items"]
         if before is None or line_items is not before.line_items or invoice_id is not before.id:
@@ -329,6 +317,9 @@ class Invoice(Lifecycle, ApiObject):
                 "invoice_type", chosen, "a type for which the order has lines to bill"
             )
         to_id(id, "id")
+        if line_item_ids is None and isinstance(id, int) and not -MAX_INT <= id <= MAX_INT:
+            # The default line ids are written from the invoice id: it must be writable.
+            raise InvalidValueError("id", id, "an id of 64 bits, or pass line_item_ids")
         ids = (
             [
                 to_id(item_id, f"line_item_ids[{index}]")

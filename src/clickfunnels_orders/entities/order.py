@@ -139,7 +139,8 @@ class Order(Lifecycle, ApiObject):
 
     def __attrs_post_init__(self) -> None:
         """Check the invariants across fields, once the fields are built."""
-        self._check_invariants(None)
+        if self.__dict__["history"]:  # the one invariant, and most entities have no past
+            self._check_history()
 
     def _check_invariants(self, before: Order | None) -> None:
         """Check the invariants across fields: on construction (``before`` is ``None``).

@@ -146,11 +146,18 @@ def _returns_to_dest(entity: Any, route: Route, _args: Mapping[str, Any]) -> boo
 
 
 def _settled(invoice: Any, at: Any) -> Mapping[str, Any]:
+    if not invoice.amount_refunded:  # every managed move to paid: nothing to undo
+        return {"amount_paid": invoice.total_amount, "paid_at": at}
     return {
         "amount_paid": invoice.total_amount,
-        "amount_refunded": paid_by_status(_status.UNPAID, invoice.total_amount),  # 0
+        "amount_refunded": _nothing(invoice.total_amount),
         "paid_at": at,
     }
+
+
+def _nothing(total: Decimal) -> Decimal:
+    """Zero, in the places of ``total`` (as the API writes it)."""
+    return minus(total, total, "amount")
 
 
 def _refunded_everything(invoice: Any, _at: Any) -> Mapping[str, Any]:
@@ -158,7 +165,7 @@ def _refunded_everything(invoice: Any, _at: Any) -> Mapping[str, Any]:
 
 
 def _holds_nothing(invoice: Any, _at: Any) -> Mapping[str, Any]:
-    nothing = paid_by_status(_status.UNPAID, invoice.total_amount)  # 0, in its places
+    nothing = _nothing(invoice.total_amount)
     return {"amount_paid": nothing, "amount_refunded": nothing, "paid_at": None}
 
 
