@@ -446,7 +446,13 @@ class Invoice(Lifecycle, ApiObject):
         return self._fire("dispute", at)
 
     def win_dispute(self, *, at: dt.datetime) -> Self:
-        """Close a dispute in the merchant's favour: back to the status it came from."""
+        """Close a dispute in the merchant's favour: back to the status it came from.
+
+        That is the source of the last change into disputed (a ``dispute`` or an
+        external ``set_status``), when it is paid or partially-refunded and the amounts
+        still show its money; otherwise there is nothing to win back and the event is
+        not allowed.
+        """
         return self._fire("win_dispute", at)
 
     def lose_dispute(self, *, at: dt.datetime) -> Self:
@@ -457,8 +463,12 @@ class Invoice(Lifecycle, ApiObject):
     def set_status(self, status: InvoiceStatus | str, *, at: dt.datetime) -> Self:
         """Switch an external invoice to ``status``, as the client architects it.
 
-        Setting ``paid`` sets ``paid_at`` and pays the total; setting ``refunded`` refunds
-        everything paid; the current status returns the invoice unchanged.
+        The amounts follow the status the client sets, so the two never disagree
+        (``machines.amounts_agree``): ``paid`` pays the total, refunds nothing and sets
+        ``paid_at``; ``refunded`` refunds everything paid; ``unpaid``, ``past-due``,
+        ``voided`` and ``abandoned`` hold nothing (both amounts 0, ``paid_at`` cleared);
+        ``disputed`` keeps the amounts of the status it was disputed from. The current
+        status returns the invoice unchanged.
 
         Raises:
             InvalidTransitionError: for a managed invoice, or a status an external invoice
