@@ -208,7 +208,8 @@ ENTRY_POINTS: dict[str, tuple[Callable[[], Any] | None, Call, Mapping[str, Calla
         {
             "order": order,
             "id": lambda: 5,
-            "invoice_type": lambda: "initial",
+            "kind": lambda: None,
+            "invoice_type": lambda: "one_time_sale",
             "line_item_ids": lambda: None,
             "due_at": lambda: None,
         },

@@ -22,6 +22,7 @@ from clickfunnels_orders.errors import (
     InvalidTypeError,
     InvalidValueError,
     OutOfOrderError,
+    shown,
 )
 from clickfunnels_orders.machines import CompiledMachine, Route
 
@@ -183,7 +184,7 @@ class Lifecycle:
         return entity_html(self)
 
     def _describe(self) -> str:
-        return f"{type(self).__name__} {self.id!r}"
+        return f"{type(self).__name__} {shown(self.id)}"
 
     def _open_routes(self, event: str) -> tuple[Route, ...]:
         """Return the routes of ``event`` whose entity conditions hold now (maybe none)."""

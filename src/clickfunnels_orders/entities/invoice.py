@@ -11,11 +11,11 @@ import attrs
 
 from clickfunnels_orders import machines
 from clickfunnels_orders._values import (
-    MAX_INT,
     FrozenJson,
     minus,
     plus,
     times,
+    to_api_id,
     to_id,
     to_instances,
     to_moment,
@@ -27,7 +27,7 @@ from clickfunnels_orders.entities import _fields, _invoice_types
 from clickfunnels_orders.entities._codec import ApiObject
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
 from clickfunnels_orders.entities.order import Order
-from clickfunnels_orders.errors import AmountError, InvalidTypeError, InvalidValueError
+from clickfunnels_orders.errors import AmountError, InvalidTypeError, InvalidValueError, shown
 from clickfunnels_orders.machines import ELIGIBLE_FOR_FULFILLMENT, PAID_IN_FULL, paid_by_status
 from clickfunnels_orders.statuses import (
     RECURRING_PAYMENT_TYPES,
@@ -220,7 +220,7 @@ class Invoice(Lifecycle, ApiObject):
                     raise InvalidValueError(
                         f"line_items[{index}].invoice_id",
                         item.invoice_id,
-                        f"the id of the invoice that holds it ({invoice_id!r})",
+                        f"the id of the invoice that holds it ({shown(invoice_id)})",
                     )
         paid = state["amount_paid"]
         total = state["total_amount"]
@@ -307,7 +307,9 @@ class Invoice(Lifecycle, ApiObject):
         if not isinstance(order, Order):
             raise InvalidTypeError("order", order, "an Order")
         if kind is not None and invoice_type is not None and kind != invoice_type:
-            raise InvalidValueError("invoice_type", invoice_type, f"the same type as kind ({kind})")
+            raise InvalidValueError(
+                "invoice_type", invoice_type, f"the same type as kind ({shown(kind)})"
+            )
         chosen = _invoice_types.kind_for(
             order.order_type, kind if kind is not None else invoice_type
         )
@@ -317,9 +319,10 @@ class Invoice(Lifecycle, ApiObject):
                 "invoice_type", chosen, "a type for which the order has lines to bill"
             )
         to_id(id, "id")
-        if line_item_ids is None and isinstance(id, int) and not -MAX_INT <= id <= MAX_INT:
-            # The default line ids are written from the invoice id: it must be writable.
-            raise InvalidValueError("id", id, "an id of 64 bits, or pass line_item_ids")
+        if line_item_ids is None:
+            # The default line ids are written from the invoice id ("501-0"): it must be
+            # an id the API can carry, or the caller chooses the line ids.
+            to_api_id(id, "id")
         ids = (
             [
                 to_id(item_id, f"line_item_ids[{index}]")

@@ -30,6 +30,7 @@ from clickfunnels_orders.errors import (
     FulfillmentConflictError,
     OverFulfilledLineError,
     UnknownLineItemError,
+    shown,
 )
 from clickfunnels_orders.rollup._book import Book, Column, column, concat, ints
 from clickfunnels_orders.rollup._compute import first_bad_line, index_invoices, repeated
@@ -194,7 +195,7 @@ def _refuse_counted_twice(first: Column, second: Column) -> None:
     if twice:
         fid = next(iter(twice))
         raise FulfillmentConflictError(
-            f"fulfillment {fid!r}",
+            f"fulfillment {shown(fid)}",
             "more than one part counted it",
             "give each fulfillment to one shard only",
             fulfillment_id=fid,
@@ -228,7 +229,7 @@ def _without_shared(
             row, start, end
         ):
             raise FulfillmentConflictError(
-                f"invoice {iid!r}",
+                f"invoice {shown(iid)}",
                 "the parts hold different versions of it",
                 "every part must hold the same version of each invoice it shares",
                 invoice_id=iid,

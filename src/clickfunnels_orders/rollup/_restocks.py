@@ -19,6 +19,7 @@ from clickfunnels_orders.errors import (
     InvalidTypeError,
     OverReleaseError,
     UnknownLineItemError,
+    shown,
 )
 from clickfunnels_orders.statuses import RestockStatus
 
@@ -44,7 +45,7 @@ def to_release(
         have = fulfilled.get(key, 0)
         if quantity > have:
             raise OverReleaseError(
-                releaser=f"restock {restock.id!r}",
+                releaser=f"restock {shown(restock.id)}",
                 line_item_id=key,
                 fulfilled=have,
                 requested=quantity,

@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from types import MappingProxyType
 from typing import Final
 
-from clickfunnels_orders._values import to_instances
+from clickfunnels_orders._values import to_id, to_instances
 from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem, Restock
 from clickfunnels_orders.entities.invoice import ELIGIBLE_FOR_FULFILLMENT
 from clickfunnels_orders.errors import (
@@ -29,6 +29,7 @@ from clickfunnels_orders.errors import (
     OverReleaseError,
     UnknownInvoiceError,
     UnknownLineItemError,
+    shown,
 )
 from clickfunnels_orders.rollup import _rules as rules
 from clickfunnels_orders.rollup._book import Book
@@ -94,7 +95,7 @@ class _Line:
         invoice = self.invoice
         if not invoice.eligible_for_fulfillment:
             return (
-                f"its invoice {invoice.id!r} is {invoice.status.value}, and only "
+                f"its invoice {shown(invoice.id)} is {invoice.status.value}, and only "
                 f"{_ELIGIBLE_TEXT} invoices are fulfilled"
             )
         return "it may be fulfilled"  # pragma: no cover  # only asked of unfulfillable lines
@@ -232,7 +233,7 @@ class Tracker(RestockRecords):
             return True
         if held.lines != fulfillment.lines and Counter(held.lines) != Counter(fulfillment.lines):
             raise FulfillmentConflictError(
-                f"fulfillment {fid!r}",
+                f"fulfillment {shown(fid)}",
                 f"this version has lines {_lines_text(fulfillment)}, the one held "
                 f"{_lines_text(held)}",
                 "a fulfillment's lines never change; create a new fulfillment instead",
@@ -242,7 +243,7 @@ class Tracker(RestockRecords):
             return False
         if held.status is not _FULFILLED:
             raise FulfillmentConflictError(
-                f"fulfillment {fid!r}",
+                f"fulfillment {shown(fid)}",
                 f"it is {held.status.value}, and this version is {fulfillment.status.value}",
                 "cancelled and restocked are final; create a new fulfillment instead",
                 fulfillment_id=fid,
@@ -300,8 +301,8 @@ class Tracker(RestockRecords):
         for key in wanted:
             if lines[key].complete:
                 raise FulfillmentConflictError(
-                    f"fulfillment {fid!r}",
-                    f"releasing it would take quantity from invoice line item {key!r}, "
+                    f"fulfillment {shown(fid)}",
+                    f"releasing it would take quantity from invoice line item {shown(key)}, "
                     "which is complete",
                     "a complete line's fulfilled quantity can no longer be released",
                     fulfillment_id=fid,
@@ -311,7 +312,7 @@ class Tracker(RestockRecords):
         for key, quantity in wanted.items():
             if quantity > fulfilled.get(key, 0):
                 raise OverReleaseError(
-                    releaser=f"fulfillment {fid!r}",
+                    releaser=f"fulfillment {shown(fid)}",
                     line_item_id=key,
                     fulfilled=fulfilled.get(key, 0),
                     requested=quantity,
@@ -346,8 +347,8 @@ class Tracker(RestockRecords):
             line = lines.get(key)
             if line is not None and line.complete and item.fulfillment_status is not _COMPLETE:
                 raise FulfillmentConflictError(
-                    f"invoice {iid!r}",
-                    f"this version shows line item {key!r} "
+                    f"invoice {shown(iid)}",
+                    f"this version shows line item {shown(key)} "
                     f"{item.fulfillment_status.value}, the one held shows it complete",
                     "complete is final: an invoice version must keep complete lines complete",
                     invoice_id=iid,
@@ -356,7 +357,7 @@ class Tracker(RestockRecords):
             done = fulfilled.get(key, 0)
             if done > item.quantity:
                 raise OverFulfilledLineError(
-                    cause=f"invoice {iid!r} in this version",
+                    cause=f"invoice {shown(iid)} in this version",
                     line_item_id=key,
                     quantity=item.quantity,
                     fulfilled=done,
@@ -374,8 +375,8 @@ class Tracker(RestockRecords):
                         + (" and restocks naming it" if key in self._released else "")
                     )
                     raise FulfillmentConflictError(
-                        f"invoice {iid!r}",
-                        f"this version drops line item {key!r}, which {shipped}",
+                        f"invoice {shown(iid)}",
+                        f"this version drops line item {shown(key)}, which {shipped}",
                         "an invoice version keeps every line with fulfilled quantity "
                         "(cancel or restock its fulfillments first) and every complete line",
                         invoice_id=iid,
@@ -432,7 +433,7 @@ class Tracker(RestockRecords):
     # -- queries ---------------------------------------------------------------------------
 
     def _line(self, line_item_id: Hashable) -> _Line:
-        line = self._lines.get(line_item_id)
+        line = self._lines.get(to_id(line_item_id, "line_item_id"))
         if line is None:
             raise UnknownLineItemError(line_item_id)
         return line
@@ -464,7 +465,7 @@ class Tracker(RestockRecords):
             UnknownInvoiceError: when no invoice with this id is held.
         """
         with self._lock:
-            counts = self._invoice_counts.get(invoice_id)
+            counts = self._invoice_counts.get(to_id(invoice_id, "invoice_id"))
             if counts is None:
                 raise UnknownInvoiceError(invoice_id)
             return rules.invoice_status(counts)
@@ -475,7 +476,7 @@ class Tracker(RestockRecords):
         An order with no required line, or no invoice held, is ``not_applicable``.
         """
         with self._lock:
-            order = self._orders.get(order_id)
+            order = self._orders.get(to_id(order_id, "order_id"))
             if order is None:
                 return OrderFulfillmentStatus.NOT_APPLICABLE
             return rules.order_status(order.counts)
@@ -487,7 +488,7 @@ class Tracker(RestockRecords):
         order's line items.
         """
         with self._lock:
-            order = self._orders.get(order_id)
+            order = self._orders.get(to_id(order_id, "order_id"))
             if order is None:
                 return {}
             book = Book.of(self._invoices[iid] for iid in order.invoices)
@@ -534,7 +535,7 @@ class Tracker(RestockRecords):
 
 def _lines_text(fulfillment: Fulfillment | Restock) -> str:
     return ", ".join(
-        f"{line.quantity} x {line.invoice_line_item_id!r}" for line in fulfillment.lines
+        f"{line.quantity} x {shown(line.invoice_line_item_id)}" for line in fulfillment.lines
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from clickfunnels_orders.entities import Restock
-from clickfunnels_orders.errors import FulfillmentConflictError, OverFulfillmentError
+from clickfunnels_orders.errors import FulfillmentConflictError, OverFulfillmentError, shown
 from clickfunnels_orders.rollup._restocks import RESTOCKED, to_release
 
 __all__ = ["RestockRecords"]
@@ -35,7 +35,7 @@ class RestockRecords:
         if held is not None:
             if held.lines != restock.lines and Counter(held.lines) != Counter(restock.lines):
                 raise FulfillmentConflictError(
-                    f"restock {rid!r}",
+                    f"restock {shown(rid)}",
                     f"this version has lines {_lines_text(restock)}, the one held "
                     f"{_lines_text(held)}",
                     "a restock's lines never change; create a new restock instead",
@@ -45,7 +45,7 @@ class RestockRecords:
                 return False
             if held.status is not RESTOCKED:
                 raise FulfillmentConflictError(
-                    f"restock {rid!r}",
+                    f"restock {shown(rid)}",
                     f"it is {held.status.value}, and this version is {restock.status.value}",
                     "cancelled is final; create a new restock instead",
                     fulfillment_id=rid,
@@ -53,7 +53,7 @@ class RestockRecords:
             self._put_back(held)
         elif restock.status is RESTOCKED:
             wanted = to_release(restock, self._lines, self._fulfilled)
-            self._check_not_complete(f"restock {rid!r}", rid, wanted)
+            self._check_not_complete(f"restock {shown(rid)}", rid, wanted)
             released = self._released
             for key, quantity in wanted.items():
                 self._shift(key, -quantity)
@@ -93,7 +93,7 @@ class RestockRecords:
             if lines[key].complete:
                 raise FulfillmentConflictError(
                     subject,
-                    f"releasing it would take quantity from invoice line item {key!r}, "
+                    f"releasing it would take quantity from invoice line item {shown(key)}, "
                     "which is complete",
                     "a complete line's fulfilled quantity can no longer be released",
                     fulfillment_id=fid,
@@ -102,4 +102,6 @@ class RestockRecords:
 
 
 def _lines_text(restock: Restock) -> str:
-    return ", ".join(f"{line.quantity} x {line.invoice_line_item_id!r}" for line in restock.lines)
+    return ", ".join(
+        f"{line.quantity} x {shown(line.invoice_line_item_id)}" for line in restock.lines
+    )

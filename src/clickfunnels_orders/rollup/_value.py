@@ -21,8 +21,9 @@ from typing import Any
 
 import attrs
 
+from clickfunnels_orders._values import to_id
 from clickfunnels_orders.entities import Invoice
-from clickfunnels_orders.errors import UnknownInvoiceError, UnknownLineItemError
+from clickfunnels_orders.errors import InvalidTypeError, UnknownInvoiceError, UnknownLineItemError
 from clickfunnels_orders.rollup import _rules as rules
 from clickfunnels_orders.rollup._book import LINE_STATUSES, STATUS_BITS, Book
 from clickfunnels_orders.rollup._records import LineItemRow, rows_of
@@ -53,6 +54,8 @@ def recount_invoice(
         fulfilled_of: the fulfilled quantity of a line item; raises
             ``UnknownLineItemError`` for one it does not know.
     """
+    if not isinstance(invoice, Invoice):
+        raise InvalidTypeError("invoice", invoice, "an Invoice")
     items = invoice.line_items
     moved = tuple(item.recount(fulfilled_of(item.id)) for item in items)
     if all(new is old for new, old in zip(moved, items, strict=True)):
@@ -137,13 +140,13 @@ class FulfillmentRollup:
         return self._book.facts()
 
     def _line(self, line_item_id: Hashable) -> int:
-        row = self._line_rows.get(line_item_id)
+        row = self._line_rows.get(to_id(line_item_id, "line_item_id"))
         if row is None:
             raise UnknownLineItemError(line_item_id)
         return row
 
     def _invoice(self, invoice_id: Hashable) -> tuple[int, int, int]:
-        row = self._invoice_rows.get(invoice_id)
+        row = self._invoice_rows.get(to_id(invoice_id, "invoice_id"))
         if row is None:
             raise UnknownInvoiceError(invoice_id)
         return self._spans[row]
@@ -186,7 +189,8 @@ class FulfillmentRollup:
         An order with no required line, or no invoice in this rollup, is ``not_applicable``.
         """
         counts = rules.new_counts()
-        rules.tally(self._book, self._orders.get(order_id, ()), self._fulfilled, counts)
+        orders = self._orders.get(to_id(order_id, "order_id"), ())
+        rules.tally(self._book, orders, self._fulfilled, counts)
         return rules.order_status(counts)
 
     def remaining(self, order_id: Hashable) -> Mapping[Hashable, int]:
@@ -195,7 +199,8 @@ class FulfillmentRollup:
         Only required lines appear (see the module docs), complete lines count as shipped,
         and lines with nothing left are left out, so a fulfilled order gives ``{}``.
         """
-        return rules.remaining_of(self._book, self._orders.get(order_id, ()), self._fulfilled)
+        orders = self._orders.get(to_id(order_id, "order_id"), ())
+        return rules.remaining_of(self._book, orders, self._fulfilled)
 
     def apply(self, invoice: Invoice) -> Invoice:
         """Return ``invoice`` with each line's ``fulfillment_status`` rolled up.
