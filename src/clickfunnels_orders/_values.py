@@ -178,8 +178,10 @@ def to_quantity(value: object, field: str) -> int:
     """
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidTypeError(field, value, "a positive int")
-    if not 1 <= value <= MAX_QUANTITY:
-        raise InvalidValueError(field, value, f"a positive int (1 to {MAX_QUANTITY})")
+    if value < 1:
+        raise InvalidValueError(field, value, "a positive int (1 or more)")
+    if value > MAX_QUANTITY:
+        raise InvalidValueError(field, value, "a positive int of at most 2**63 - 1")
     return value
 
 
