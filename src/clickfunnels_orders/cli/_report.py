@@ -78,23 +78,22 @@ def compute_book(book: Book, problems: list[Problem]) -> rollup.FulfillmentRollu
 
 
 def order_reports(result: rollup.FulfillmentRollup) -> list[OrderReport]:
-    """Return one report per order with a required line, in ascending order id."""
-    variants: dict[Hashable, Hashable] = {}
-    order_ids: set[Hashable] = set()
-    for invoice in result.invoices.values():
-        order_ids.add(invoice.order_id)
-        for item in invoice.line_items:
-            variants[item.id] = item.variant_id
+    """Return one report per order with a required line, in ascending order id.
+
+    Read off the rollup's own records (``rows()``, ``order_ids``, ``order_status``), so the
+    report says what the rollup's queries say.
+    """
+    left: dict[Hashable, list[Remaining]] = {}
+    for row in result.rows():
+        if row["remaining"]:
+            left.setdefault(row["order_id"], []).append(
+                Remaining(row["invoice_line_item_id"], row["variant_id"], row["remaining"])
+            )
     reports = []
-    for order_id in sorted(order_ids, key=id_order):
+    for order_id in sorted(result.order_ids, key=id_order):
         status = result.order_status(order_id)
-        if status is OrderFulfillmentStatus.NOT_APPLICABLE:
-            continue
-        left = tuple(
-            Remaining(line_id, variants[line_id], quantity)
-            for line_id, quantity in result.remaining(order_id).items()
-        )
-        reports.append(OrderReport(order_id, status, left))
+        if status is not OrderFulfillmentStatus.NOT_APPLICABLE:
+            reports.append(OrderReport(order_id, status, tuple(left.get(order_id, ()))))
     return reports
 
 
