@@ -38,6 +38,8 @@ __all__ = [
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _CHUNK: Final = 1 << 20
 _WHITESPACE: Final = " \t\n\r"
+#: More than the longest token a buffer's end can cut (``false``, a ``\\uXXXX`` escape).
+_LONGEST_TOKEN: Final = 16
 
 
 @attrs.frozen
@@ -182,7 +184,10 @@ class _ArrayReader:
             try:
                 value, end = self._decode(self._buffer, self._at)
             except json.JSONDecodeError as error:
-                truncated = error.pos >= len(self._buffer) or error.msg.startswith("Unterminated")
+                # Cut short by the buffer's end (a literal, an escape or a string left open),
+                # not malformed: read on and try again.
+                near_end = error.pos >= len(self._buffer) - _LONGEST_TOKEN
+                truncated = near_end or error.msg.startswith("Unterminated")
                 if truncated and self._refill():
                     continue
                 raise
