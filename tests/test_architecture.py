@@ -31,6 +31,7 @@ CORE = (
 )
 #: Everything else imports the core, never the other way round.
 EDGE = (
+    "__main__",
     "access",
     "analytics",
     "cli",

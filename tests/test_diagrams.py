@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import re
+import subprocess
+import sys
 from typing import Any, ClassVar
 
 import pytest
@@ -21,6 +23,7 @@ from clickfunnels_orders import (
     diagram,
     machines,
 )
+from clickfunnels_orders.diagrams import Diagram, lifecycles_page
 
 CLASSES = pytest.mark.parametrize(
     "cls", [Invoice, Order, InvoiceLineItem, Fulfillment], ids=lambda c: c.__name__
@@ -60,9 +63,23 @@ def test_a_diagram_is_a_mermaid_state_diagram_v2(cls: Any) -> None:
 
 
 @CLASSES
-def test_every_transition_of_the_machine_appears_and_nothing_else(cls: Any) -> None:
+def test_with_set_status_every_transition_appears_and_nothing_else(cls: Any) -> None:
     """Each transition is one labelled arrow; the diagram draws no transition of its own."""
-    assert drawn_transitions(diagram(cls)) == machine_transitions(cls.machine)
+    assert drawn_transitions(diagram(cls, set_status=True)) == machine_transitions(cls.machine)
+
+
+@CLASSES
+def test_by_default_the_events_a_processor_fires_are_drawn_without_set_status(cls: Any) -> None:
+    """The default leaves out the external ``set_status`` edges, and only them."""
+    expected = {t for t in machine_transitions(cls.machine) if t[2] != "set_status"}
+    assert drawn_transitions(diagram(cls)) == expected
+
+
+@pytest.mark.parametrize("cls", [Invoice, Order], ids=lambda c: c.__name__)
+def test_set_status_edges_are_drawn_only_when_asked_for(cls: Any) -> None:
+    """Invoices and orders have ``set_status`` edges; ``set_status=True`` draws them."""
+    assert "set_status" not in diagram(cls)
+    assert "set_status" in diagram(cls, set_status=True)
 
 
 @CLASSES
@@ -87,7 +104,7 @@ def test_hyphenated_states_keep_their_api_spelling_as_labels(cls: Any) -> None:
 
 def test_conditions_are_shown_on_the_arrows() -> None:
     """Guarded transitions show their conditions, ``!`` marking an ``unless``."""
-    lines = diagram(Invoice).splitlines()
+    lines = diagram(Invoice, set_status=True).splitlines()
     assert "    unpaid --> paid: pay [settles]" in lines
     assert "    unpaid --> partially_paid: pay [!settles]" in lines
     assert "    unpaid --> paid: set_status [is_external, targets_dest]" in lines
@@ -148,6 +165,91 @@ def test_a_diagram_of_something_without_a_machine_is_refused(thing: Any) -> None
         diagram(thing)
     assert isinstance(caught.value, TypeError)
     assert isinstance(caught.value, OrdersError)
+
+
+def test_a_diagram_is_a_str_that_jupyter_draws() -> None:
+    """``diagram`` returns a ``str`` subclass offering Mermaid and Markdown to Jupyter."""
+    drawn = diagram(Fulfillment)
+    assert isinstance(drawn, str)
+    assert isinstance(drawn, Diagram)
+    bundle = drawn._repr_mimebundle_()
+    assert bundle["text/vnd.mermaid"] == str(drawn)
+    assert bundle["text/markdown"] == f"```mermaid\n{drawn}```\n"
+    assert bundle["text/plain"] == str(drawn)
+
+
+def test_the_mime_bundle_honours_include_and_exclude() -> None:
+    """Jupyter may ask for some formats only, or leave some out."""
+    drawn = diagram(Fulfillment)
+    assert set(drawn._repr_mimebundle_(include=["text/vnd.mermaid"])) == {"text/vnd.mermaid"}
+    assert "text/markdown" not in drawn._repr_mimebundle_(exclude=["text/markdown"])
+
+
+@pytest.mark.parametrize(
+    ("entity", "state"),
+    [
+        (invoice(I.PAST_DUE), "past_due"),
+        (fulfillment(), "fulfilled"),
+        (order(), "pending"),
+        (invoice_line(), "unfulfilled"),
+    ],
+    ids=["invoice", "fulfillment", "order", "line item"],
+)
+def test_a_diagram_of_an_entity_marks_its_current_state(entity: Any, state: str) -> None:
+    """``diagram(entity)`` is the class's diagram with the entity's state marked."""
+    drawn = diagram(entity).splitlines()
+    plain = diagram(type(entity)).splitlines()
+    assert drawn[: len(plain)] == plain
+    assert drawn[len(plain) :] == [
+        "    classDef current font-weight:bold,stroke-width:3px",
+        f"    class {state} current",
+    ]
+
+
+def test_a_class_diagram_marks_no_state() -> None:
+    """Only an entity has a current state to mark."""
+    assert "classDef" not in diagram(Invoice)
+
+
+def test_the_diagrams_module_runs_with_help_and_without_warnings() -> None:
+    """``python -m clickfunnels_orders.diagrams --help`` prints its usage and exits 0."""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "clickfunnels_orders.diagrams", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: python -m clickfunnels_orders.diagrams")
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("args", [["Invoice"], ["Invoice", "--set-status"], []])
+def test_the_diagrams_module_prints_a_diagram_or_the_page(args: list[str]) -> None:
+    """Given an entity it prints that diagram; given nothing, the lifecycles page."""
+    done = subprocess.run(  # noqa: S603  because the command is the test's own
+        [sys.executable, "-m", "clickfunnels_orders.diagrams", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    expected = diagram(Invoice, set_status="--set-status" in args) if args else lifecycles_page()
+    assert done.stdout == expected
+
+
+def test_set_status_without_an_entity_is_a_usage_error() -> None:
+    """``--set-status`` alone has nothing to draw: exit 2."""
+    done = subprocess.run(
+        [sys.executable, "-m", "clickfunnels_orders.diagrams", "--set-status"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
 
 
 # -- notebooks ------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any, ClassVar, NamedTuple, Self
+from typing import Any, ClassVar, Self
 
 from transitions.core import Machine
 
 from clickfunnels_orders._values import instant, is_before, to_moment, to_tuple
 from clickfunnels_orders.display import entity_html
+from clickfunnels_orders.entities._records import Change, Record
 from clickfunnels_orders.errors import (
     InvalidTransitionError,
     InvalidTypeError,
@@ -27,15 +28,6 @@ from clickfunnels_orders.errors import (
 from clickfunnels_orders.machines import CompiledMachine, Route
 
 __all__ = ["Change", "Lifecycle", "check_history", "moves_of"]
-
-
-class Change(NamedTuple):
-    """One event in an entity's history: what happened, from where to where, and when."""
-
-    event: str
-    source: str
-    dest: str
-    at: dt.datetime
 
 
 def check_history(value: object, field: str = "history") -> tuple[Change, ...]:
@@ -50,9 +42,12 @@ def check_history(value: object, field: str = "history") -> tuple[Change, ...]:
     last: dt.datetime | None = None
     for index, item in enumerate(changes):
         where = f"{field}[{index}]"
-        if not isinstance(item, tuple) or len(item) != len(Change._fields):
+        if type(item) is Change:
+            change = item
+        elif isinstance(item, tuple) and len(item) == _CHANGE_FIELDS:
+            change = Change(*item)
+        else:
             raise InvalidValueError(where, item, "a Change(event, source, dest, at)")
-        change = Change(*item)
         for name in ("event", "source", "dest"):
             text = getattr(change, name)
             if not isinstance(text, str):
@@ -103,7 +98,7 @@ def moves_of(history: tuple[Change, ...], lifecycle: CompiledMachine) -> tuple[C
                 f"a move of the {lifecycle.name} machine ({change.event!r} leads from "
                 f"{source.value} to {leads_to})",
             )
-        checked.append(_new_tuple(Change, (change.event, source, dest, change.at)))
+        checked.append(Change(change.event, source, dest, change.at))
     return tuple(checked)
 
 
@@ -142,7 +137,7 @@ def _no_invariants(_entity: object, _before: object) -> None:
 _INVARIANTS: dict[type, Callable[[Any, Any], None]] = {}
 
 
-class Lifecycle:
+class Lifecycle(Record):
     """Mixin for frozen entities whose status lives in a ``transitions`` machine.
 
     Subclasses set ``lifecycle`` (the compiled machine), ``machine`` (the
@@ -299,8 +294,7 @@ class Lifecycle:
         state.update(changes)
         state[self._status_field] = route.dest
         if at is not None:
-            # tuple.__new__ skips the NamedTuple's generated __new__: this runs on every event.
-            change = _new_tuple(Change, (route.event, route.source, route.dest, at))
+            change = Change(route.event, route.source, route.dest, at)
             state["history"] = self.history + (change,)  # noqa: RUF005  because it is faster here
         _invariants_of(cls)(moved, self)
         return moved
@@ -312,7 +306,8 @@ class Lifecycle:
 
 
 _NO_ARGS: Mapping[str, Any] = {}
-_new_tuple = tuple.__new__
+#: A history record given as a plain tuple has this many items.
+_CHANGE_FIELDS = 4
 _new_object = object.__new__
 _datetime = dt.datetime
 _fixed_zone = dt.timezone

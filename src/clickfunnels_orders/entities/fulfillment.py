@@ -14,6 +14,7 @@ from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.entities import _fields
 from clickfunnels_orders.entities._codec import ApiObject, installed_codec
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
+from clickfunnels_orders.entities._records import Record
 from clickfunnels_orders.statuses import FulfillmentStatus
 
 __all__ = ["Fulfillment", "FulfillmentLine"]
@@ -22,7 +23,7 @@ __all__ = ["Fulfillment", "FulfillmentLine"]
 # slots=False, for every entity: events copy the instance dict in one step, which is what
 # makes a transition cheaper than ``attrs.evolve`` (a slotted copy goes field by field).
 @attrs.frozen(slots=False)
-class FulfillmentLine:
+class FulfillmentLine(Record):
     """A quantity of one invoice line item shipped by a fulfillment."""
 
     invoice_line_item_id: Hashable = attrs.field(validator=_fields.an_id)

@@ -15,6 +15,7 @@ from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.entities import _fields
 from clickfunnels_orders.entities._codec import ApiObject
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle, is_entity_of, replace
+from clickfunnels_orders.entities._records import Record
 from clickfunnels_orders.errors import (
     CancelReasonError,
     ForeignInvoiceError,
@@ -55,7 +56,7 @@ class _Billed(Protocol):
 
 
 @attrs.frozen(slots=False)
-class OrderLineItem:
+class OrderLineItem(Record):
     """One line of an order: a variant, a quantity and its unit price.
 
     Order lines change over an order's life (upgrades, downgrades); invoices keep a

@@ -24,8 +24,10 @@ from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 from hypothesis import strategies as st
 
+from clickfunnels_orders import rollup
 from clickfunnels_orders._values import MAX_MONEY_DIGITS, MIN_MONEY_EXPONENT, MONEY_CONTEXT, plus
 from clickfunnels_orders.entities import (
     Fulfillment,
@@ -37,13 +39,17 @@ from clickfunnels_orders.entities import (
 )
 from clickfunnels_orders.machines import CANCEL_REASONS
 from clickfunnels_orders.statuses import (
+    FulfillmentStatus,
     InvoiceStatus,
     LineItemFulfillmentStatus,
     PaymentProcessor,
 )
+from clickfunnels_orders.testing._book import Book
 
 __all__ = [
+    "Book",
     "amounts",
+    "books",
     "currencies",
     "fulfillment_lines",
     "fulfillments",
@@ -418,6 +424,153 @@ def fulfillments(
         max_lines: the most lines per fulfillment (at least one).
     """
     return _fulfillments(ids if ids is not None else _ids(), line_item_ids, max_lines)
+
+
+# -- books --------------------------------------------------------------------------------
+
+_ELIGIBLE = frozenset({InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_REFUNDED})
+
+
+def _shippable(invoice: Invoice) -> list[InvoiceLineItem]:
+    """The lines of ``invoice`` a fulfillment may ship: required and not ignored."""
+    if invoice.status not in _ELIGIBLE:
+        return []
+    return [
+        item
+        for item in invoice.line_items
+        if item.fulfillment_required
+        and item.fulfillment_status is not LineItemFulfillmentStatus.IGNORED
+    ]
+
+
+@st.composite
+def _book_invoices(
+    draw: st.DrawFn, order: Order, invoice_id: Hashable, first_line_id: int, max_events: int
+) -> Invoice:
+    """An invoice of ``order``: its lines numbered from ``first_line_id``, walked."""
+    ids_ = range(first_line_id, first_line_id + len(order.line_items))
+    created = draw(moments())
+    invoice = Invoice.for_order(order, id=invoice_id, line_item_ids=ids_)
+    # Most book invoices are paid and stay so, so that there is something to ship.
+    paid = not (draw(st.booleans()) and draw(st.booleans()))
+    if paid:
+        invoice = invoice.issue(at=created).pay(at=created)
+    if not paid or not (draw(st.booleans()) and draw(st.booleans())):
+        invoice = _walk(draw, invoice, created, max_events, _fire_invoice)
+    # Now and then a merchant ignores a line (no fulfillment will ship it).
+    items = tuple(
+        item.ignore(at=created) if draw(st.integers(0, 5)) == 3 else item
+        for item in invoice.line_items
+    )
+    return attrs.evolve(invoice, line_items=items)
+
+
+def _mostly_shipped(draw: st.DrawFn, order: Order) -> Order:
+    """``order`` with most of its lines needing fulfillment (a book is about shipping)."""
+    items = tuple(
+        attrs.evolve(line, fulfillment_required=not (draw(st.booleans()) and draw(st.booleans())))
+        for line in order.line_items
+    )
+    return attrs.evolve(order, line_items=items)
+
+
+def _ship(draw: st.DrawFn, lines: list[InvoiceLineItem], left: dict[Hashable, int]) -> Any:
+    """Draw the lines of one fulfillment, within what is ``left`` to ship of each line."""
+    open_lines = [item for item in lines if left[item.id] > 0]
+    if not open_lines:
+        return None
+    chosen = draw(st.lists(st.sampled_from(open_lines), min_size=1, max_size=3, unique=True))
+    # Ship all that is left half of the time, so that books hold fulfilled orders too.
+    return tuple(
+        FulfillmentLine(
+            item.id, left[item.id] if draw(st.booleans()) else draw(st.integers(1, left[item.id]))
+        )
+        for item in chosen
+    )
+
+
+@st.composite
+def _books(
+    draw: st.DrawFn,
+    max_orders: int,
+    max_invoices: int,
+    max_fulfillments: int,
+    max_events: int,
+    complete_lines: bool,
+) -> Book:
+    order_ids = draw(st.lists(_ids(), min_size=1, max_size=max_orders, unique=True))
+    orders_ = [
+        _mostly_shipped(draw, draw(orders(ids=st.just(order_id), max_events=0)))
+        for order_id in order_ids
+    ]
+    count = draw(st.integers(1, max_invoices))
+    invoice_ids = draw(st.lists(_ids(), min_size=count, max_size=count, unique=True))
+    invoices_: list[Invoice] = []
+    next_line = 1
+    for invoice_id in invoice_ids:
+        order = draw(st.sampled_from(orders_))
+        invoices_.append(draw(_book_invoices(order, invoice_id, next_line, max_events)))
+        next_line += len(order.line_items)
+    lines = [item for invoice in invoices_ for item in _shippable(invoice)]
+    left = {item.id: item.quantity for item in lines}
+    fulfillments_: list[Fulfillment] = []
+    # A book with something to ship ships something (Hypothesis favours drawing 0).
+    least = 1 if lines and max_fulfillments else 0
+    for fulfillment_id in range(1, draw(st.integers(least, max_fulfillments)) + 1):
+        shipped = _ship(draw, lines, left)
+        if shipped is None:
+            break
+        created = draw(moments())
+        made = Fulfillment(id=fulfillment_id, lines=shipped, created_at=created)
+        made = _walk(draw, made, created, 1, lambda _d, f, e, at: getattr(f, e)(at=at))
+        if made.status is FulfillmentStatus.FULFILLED:
+            for line in shipped:
+                left[line.invoice_line_item_id] -= line.quantity
+        fulfillments_.append(made)
+    result = rollup.compute(invoices_, fulfillments_)
+    invoices_ = [result.apply(invoice) for invoice in invoices_]
+    if complete_lines:
+        invoices_ = [_complete_some(draw, invoice, left) for invoice in invoices_]
+    return Book(tuple(orders_), tuple(invoices_), tuple(fulfillments_))
+
+
+def _complete_some(draw: st.DrawFn, invoice: Invoice, left: dict[Hashable, int]) -> Invoice:
+    """Mark some lines shipped in full ``complete``, as a merchant may."""
+    items = tuple(
+        item.complete(at=draw(moments()))
+        if item.may("complete") and left.get(item.id) == 0 and draw(st.booleans())
+        else item
+        for item in invoice.line_items
+    )
+    return attrs.evolve(invoice, line_items=items)
+
+
+def books(
+    *,
+    max_orders: int = 3,
+    max_invoices: int = 4,
+    max_fulfillments: int = 5,
+    max_events: int = 3,
+    complete_lines: bool = True,
+) -> st.SearchStrategy[Book]:
+    """Consistent books: orders, their invoices and fulfillments that ship them.
+
+    Line-item ids are unique across the book (so a rollup or tracker takes all of its
+    invoices at once), fulfillments ship required lines within their quantities (so
+    ``rollup.compute`` and ``rollup.Tracker`` accept them), and each line's status is
+    the one its fulfillments give it. Most invoices are paid, so most books have
+    something shipped and something left to ship.
+
+    Args:
+        max_orders: the most orders (at least one).
+        max_invoices: the most invoices across the book (at least one).
+        max_fulfillments: the most fulfillments.
+        max_events: the most further events in each invoice's history.
+        complete_lines: whether some lines shipped in full are then marked ``complete``
+            (a tracker refuses to count new fulfillments of a complete line, so pass
+            ``False`` to replay a book's fulfillments into one).
+    """
+    return _books(max_orders, max_invoices, max_fulfillments, max_events, complete_lines)
 
 
 _ids = ids  # the public strategies take an ``ids`` option that shadows this function

@@ -1,13 +1,16 @@
 """Mermaid state diagrams and Markdown tables, generated from the entities' own machines.
 
-``python -m clickfunnels_orders.diagrams`` prints ``docs/lifecycles.md``; a test checks
-that the committed page matches, so the docs cannot drift from the machines.
+:func:`diagram` returns a :class:`Diagram`: a ``str`` of Mermaid source that also draws
+itself in Jupyter. ``python -m clickfunnels_orders.diagrams`` prints
+``docs/lifecycles.md`` (``--help`` for the options); a test checks that the committed
+page matches, so the docs cannot drift from the machines.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Final
 
 from transitions.core import Machine
 
@@ -21,7 +24,46 @@ from clickfunnels_orders.entities import (
 )
 from clickfunnels_orders.errors import InvalidTypeError
 
-__all__ = ["diagram", "lifecycles_page", "transition_table"]
+__all__ = ["DIAGRAM_CLASSES", "Diagram", "diagram", "lifecycles_page", "transition_table"]
+
+#: The entity classes with a lifecycle to draw, by name.
+DIAGRAM_CLASSES: Final[Mapping[str, type[Any]]] = MappingProxyType(
+    {
+        cls.__name__: cls
+        for cls in (Order, Invoice, InvoiceLineItem, Fulfillment, Restock, Transaction)
+    }
+)
+#: The event external entities take, drawn only when asked for.
+_SET_STATUS: Final = "set_status"
+
+
+class Diagram(str):
+    """Mermaid ``stateDiagram-v2`` source that Jupyter draws as a diagram.
+
+    A plain ``str`` everywhere else (print it, write it to a Markdown file); in a notebook
+    ``_repr_mimebundle_`` offers it as ``text/vnd.mermaid`` and as a Markdown mermaid
+    block, which JupyterLab 4.1 and later draw.
+    """
+
+    __slots__ = ()
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
+    ) -> dict[str, str]:
+        """Return the diagram as Mermaid, as Markdown and as plain text."""
+        source = str(self)
+        bundle = {
+            "text/vnd.mermaid": source,
+            "text/markdown": f"```mermaid\n{source}```\n",
+            "text/plain": source,
+        }
+        if include is not None:
+            wanted = set(include)
+            bundle = {kind: data for kind, data in bundle.items() if kind in wanted}
+        if exclude is not None:
+            for kind in exclude:
+                bundle.pop(kind, None)
+        return bundle
 
 
 def _machine(entity_class: type[Any]) -> Machine:
@@ -53,22 +95,34 @@ def _conditions(transition: Any) -> list[str]:
     return [c.func if c.target else f"!{c.func}" for c in transition.conditions]
 
 
-def diagram(entity_class: type[Any], *, events: Iterable[str] | None = None) -> str:
-    """Return a Mermaid ``stateDiagram-v2`` of ``entity_class.machine``.
+def diagram(
+    entity: Any, *, events: Iterable[str] | None = None, set_status: bool = False
+) -> Diagram:
+    """Return a Mermaid ``stateDiagram-v2`` of an entity class's ``machine``.
 
     Each arrow is one transition, labelled with its event and, in brackets, the
-    conditions that must hold (``!`` marks an ``unless``). Internal events, which only
-    the rollup fires, are drawn too.
+    conditions that must hold (``!`` marks an ``unless``). By default the events a
+    processor fires are drawn, internal ones (the rollup's ``recount``) included; the
+    ``set_status`` edges of external entities, which join almost every pair of states,
+    only with ``set_status=True``.
 
     Args:
-        entity_class: ``Order``, ``Invoice``, ``InvoiceLineItem``, ``Fulfillment``, ``Restock`` or
-            ``Transaction``.
-        events: draw only these events (all by default).
+        entity: ``Order``, ``Invoice``, ``InvoiceLineItem``, ``Fulfillment``, ``Restock``
+            or ``Transaction``; or an entity, whose current status is then marked (Mermaid
+            class ``current``).
+        events: draw exactly these events (overrides ``set_status``).
+        set_status: also draw the external ``set_status`` edges.
+
+    Returns:
+        The diagram: a ``str`` that Jupyter draws.
 
     Raises:
-        InvalidTypeError: for a class without a ``machine``.
+        InvalidTypeError: for something without a ``machine``.
     """
+    entity_class = entity if isinstance(entity, type) else type(entity)
     machine = _machine(entity_class)
+    if events is None:
+        events = [name for name in machine.events if set_status or name != _SET_STATUS]
     lines = ["stateDiagram-v2"]
     lines.extend(
         f'    state "{name}" as {_node(name)}' for name in machine.states if _node(name) != name
@@ -81,7 +135,11 @@ def diagram(entity_class: type[Any], *, events: Iterable[str] | None = None) -> 
     lines.extend(
         f"    {_node(name)} --> [*]" for name, state in machine.states.items() if state.final
     )
-    return "\n".join(lines) + "\n"
+    status = getattr(entity, "status", None) if entity is not entity_class else None
+    if status is not None and str(status) in machine.states:
+        lines.append("    classDef current font-weight:bold,stroke-width:3px")
+        lines.append(f"    class {_node(str(status))} current")
+    return Diagram("\n".join(lines) + "\n")
 
 
 def transition_table(entity_class: type[Any], *, events: Iterable[str] | None = None) -> str:
@@ -151,16 +209,11 @@ def lifecycles_page() -> str:
         ),
     ):
         machine = _machine(cls)
-        managed = [e for e in machine.events if e != "set_status"]
         parts.append(f"## {cls.__name__}\n")
         parts.append(intro + "\n")
         parts.append(transition_table(cls))
-        parts.append("```mermaid\n" + diagram(cls, events=managed) + "```\n")
-        if "set_status" in machine.events:
+        parts.append("```mermaid\n" + diagram(cls) + "```\n")
+        if _SET_STATUS in machine.events:
             parts.append(f"`set_status` on an external {cls.__name__.lower()}:\n")
             parts.append("```mermaid\n" + diagram(cls, events=["set_status"]) + "```\n")
     return "\n".join(parts)
-
-
-if __name__ == "__main__":
-    print(lifecycles_page(), end="")  # noqa: T201  because printing the page is the point
