@@ -202,6 +202,17 @@ def test_report_streams_an_array_larger_than_its_read_buffer(tmp_path: Path) -> 
     assert json_lines(done.stdout) == expected_report(invoices, shipped)
 
 
+def test_transactions_and_orders_in_an_export_are_read_and_left_out(tmp_path: Path) -> None:
+    """An order or a transaction object is valid data: checked, not counted, not an error."""
+    fixtures = Path(__file__).parent / "fixtures" / "clickfunnels"
+    order = json.loads((fixtures / "order_example.json").read_text(encoding="utf-8"))
+    charge = json.loads((fixtures / "orders_transaction_example.json").read_text(encoding="utf-8"))
+    records = [paid_invoice(1, (10, 2)).to_api(), order, charge]
+    done = run("report", str(write_lines(tmp_path / "export.jsonl", records)), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert [line["order_id"] for line in json_lines(done.stdout)] == [1]
+
+
 def test_report_csv_has_one_row_per_line_to_ship(tmp_path: Path) -> None:
     """CSV: a header, then order, status, line, variant and quantity still to ship."""
     invoices = [paid_invoice(1, (10, 2), (11, 1)), paid_invoice(2, (20, 1))]

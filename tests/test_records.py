@@ -32,7 +32,9 @@ from clickfunnels_orders import (
     Invoice,
     InvoiceStatus,
     Order,
+    Restock,
     ServiceStatus,
+    Transaction,
 )
 from clickfunnels_orders.testing.strategies import fulfillments, invoices, orders
 
@@ -86,9 +88,27 @@ CONTRACT_FIELDS = {
         "payment_processor",
     },
     "FulfillmentLine": {"invoice_line_item_id", "quantity"},
+    "Transaction": {
+        "id",
+        "order_id",
+        "status",
+        "external_type",
+        "result",
+        "amount",
+        "currency",
+        "reason",
+        "adjusted_transaction_id",
+        "created_at",
+    },
+    "Restock": {"id", "status"},
     "Fulfillment": {"id", "status", "created_at"},
 }
 SCALARS = (str, int, bool, Decimal, dt.datetime, type(None))
+
+
+def payload_entity(cls: Any, name: str) -> Any:
+    """An entity read from one of the API's example payloads."""
+    return cls.from_api(json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8")))
 
 
 def every_entity() -> list[Any]:
@@ -101,6 +121,8 @@ def every_entity() -> list[Any]:
         invoice_line().ignore(at=at(2)),
         fulfillment().cancel(at=at(3)),
         FulfillmentLine(invoice_line_item_id=1, quantity=2),
+        payload_entity(Transaction, "orders_transaction_example"),
+        payload_entity(Restock, "restock_example"),
     ]
 
 

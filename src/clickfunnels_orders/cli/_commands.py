@@ -196,7 +196,7 @@ def check(file: Path) -> None:
 )
 @click.option("--set-status", is_flag=True, help="Also draw the external set_status edges.")
 def diagram_command(entity: str, set_status: bool) -> None:
-    """Print the Mermaid state diagram of ENTITY (Order, Invoice, InvoiceLineItem, Fulfillment)."""
+    """Print the Mermaid state diagram of ENTITY, one of the lifecycles (Order, Invoice, ...)."""
     names = {name.lower(): cls for name, cls in DIAGRAM_CLASSES.items()}
     click.echo(diagram(names[entity.lower()], set_status=set_status), nl=False)
 

@@ -19,7 +19,7 @@ from typing import IO, Any, Final
 
 import attrs
 
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Transaction
 from clickfunnels_orders.errors import PayloadError
 from clickfunnels_orders.replica import ApplyResult, Replica
 from clickfunnels_orders.webhooks import SUBJECT_OF, WebhookEvent, parse_webhook, updated_at_of
@@ -226,17 +226,20 @@ class _ArrayReader:
 
 # -- records to events ---------------------------------------------------------------------
 
-#: How an API object is recognised, by a key only that kind of object has.
+#: How an API object is recognised: by keys only that kind of object has, in this order.
+#: A bare restock cannot be told from a fulfillment (the same keys): it is read as one,
+#: and restocks come in as envelopes, whose subject type names them.
 _KINDS: Final = (
-    ("included_invoices_line_items", Fulfillment),
-    ("order_id", Invoice),
-    ("service_status", Order),
+    (("included_invoices_line_items",), Fulfillment),
+    (("external_type",), Transaction),
+    (("order_id", "line_items"), Invoice),
+    (("service_status",), Order),
 )
 
 
-def _kind_of(value: Mapping[str, Any]) -> type[Order | Invoice | Fulfillment] | None:
-    for key, cls in _KINDS:
-        if key in value:
+def _kind_of(value: Mapping[str, Any]) -> type[Order | Invoice | Fulfillment | Transaction] | None:
+    for keys, cls in _KINDS:
+        if all(key in value for key in keys):
             return cls
     return None
 
@@ -261,8 +264,8 @@ def to_event(record: Record) -> WebhookEvent | Problem:
             return Problem(
                 record.position,
                 "",
-                "expected an invoice, a fulfillment or an order (API objects) or a webhook"
-                " envelope; found none of their keys",
+                "expected an invoice, a fulfillment, an order or a transaction (API objects)"
+                " or a webhook envelope; found none of their keys",
             )
         entity = cls.from_api(value)
     except PayloadError as error:
