@@ -33,6 +33,15 @@ class FulfillmentLine(Record):
         return entity_html(self)
 
 
+def line_quantities(lines: Iterable[FulfillmentLine]) -> dict[Hashable, int]:
+    """Return the quantity per invoice line item of ``lines`` (repeated lines are summed)."""
+    totals: dict[Hashable, int] = {}
+    for line in lines:
+        key = line.invoice_line_item_id
+        totals[key] = totals.get(key, 0) + line.quantity
+    return totals
+
+
 def _lines(value: Iterable[FulfillmentLine]) -> tuple[FulfillmentLine, ...]:
     return to_instances(value, FulfillmentLine, "lines")
 
@@ -82,11 +91,7 @@ class Fulfillment(Lifecycle, ApiObject):
 
     def quantities(self) -> dict[Hashable, int]:
         """Return the quantity shipped per invoice line item (repeated lines are summed)."""
-        totals: dict[Hashable, int] = {}
-        for line in self.lines:
-            key = line.invoice_line_item_id
-            totals[key] = totals.get(key, 0) + line.quantity
-        return totals
+        return line_quantities(self.lines)
 
     def cancel(self, *, at: dt.datetime) -> Self:
         """Cancel the fulfillment: its quantities no longer count. Final."""

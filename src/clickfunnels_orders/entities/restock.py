@@ -14,7 +14,7 @@ from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.entities import _fields
 from clickfunnels_orders.entities._codec import ApiObject
 from clickfunnels_orders.entities._lifecycle import Change, Lifecycle
-from clickfunnels_orders.entities.fulfillment import FulfillmentLine, _lines
+from clickfunnels_orders.entities.fulfillment import FulfillmentLine, _lines, line_quantities
 from clickfunnels_orders.statuses import RestockStatus
 
 __all__ = ["Restock"]
@@ -52,11 +52,7 @@ class Restock(Lifecycle, ApiObject):
 
     def quantities(self) -> dict[Hashable, int]:
         """Return the quantity returned per invoice line item (repeated lines are summed)."""
-        totals: dict[Hashable, int] = {}
-        for line in self.lines:
-            key = line.invoice_line_item_id
-            totals[key] = totals.get(key, 0) + line.quantity
-        return totals
+        return line_quantities(self.lines)
 
     def cancel(self, *, at: dt.datetime) -> Self:
         """Cancel the restock: its quantities count as fulfilled again. Final."""
