@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -408,7 +409,7 @@ def test_a_file_store_uses_the_wal_journal(tmp_path: Path) -> None:
     """The database is in WAL mode, so readers never wait for the writer."""
     path = tmp_path / "orders.db"
     SQLiteStore(path).close()
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert raw.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
 
@@ -451,9 +452,8 @@ def test_a_file_from_a_newer_library_is_refused(tmp_path: Path) -> None:
     """A schema version this library does not know is refused, not guessed at."""
     path = tmp_path / "future.db"
     SQLiteStore(path).close()
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw, raw:
         raw.execute("UPDATE schema_version SET version = 99")
-    raw.close()
     with pytest.raises(SchemaVersionError) as refused:
         SQLiteStore(path)
     assert (refused.value.found, refused.value.supported) == (99, SCHEMA_VERSION)

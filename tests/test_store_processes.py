@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def child(db: Path, deliveries: Path) -> subprocess.Popen[bytes]:
 
 def tables(path: str | Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of a store file, sorted: the whole state, to compare."""
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw:
         return {name: sorted(raw.execute(f"SELECT * FROM {name}")) for name in TABLES}  # noqa: S608  because the names are ours
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -41,6 +42,9 @@ class _StoreHome:
     def get(self, cls: type[Any], entity_id: Any) -> Any:
         return self.store.get(cls, entity_id)
 
+    def close(self) -> None:
+        self.store.close()
+
 
 class _ReplicaHome:
     """A fresh replica."""
@@ -53,6 +57,9 @@ class _ReplicaHome:
 
     def get(self, cls: type[Any], entity_id: Any) -> Any:
         return self.replica.get(cls, entity_id)
+
+    def close(self) -> None:
+        """Nothing to release: the replica lives in memory."""
 
 
 HOMES: dict[str, Callable[[], Any]] = {"replica": _ReplicaHome, "store": _StoreHome}
@@ -69,50 +76,52 @@ def test_shuffled_and_retried_deliveries_end_in_the_latest_versions(
 ) -> None:
     """In either home: retries are duplicates, and each entity ends as its newest version."""
     deliveries = events(plan(rng))
-    home = HOMES[home_name]()
-    seen: set[object] = set()
-    for event in deliveries:
-        result = home.apply(event)
-        if event.event_id in seen:
-            assert result.outcome is ApplyOutcome.DUPLICATE
-        else:
-            assert result.outcome in {ApplyOutcome.APPLIED, ApplyOutcome.STALE}
-        seen.add(event.event_id)
-    newest: dict[tuple[type, Any], WebhookEvent] = {}
-    for event in deliveries:
-        key = (type(event.data), event.data.id)
-        if key not in newest or event.as_of > newest[key].as_of:
-            newest[key] = event
-    for (cls, entity_id), event in newest.items():
-        assert home.get(cls, entity_id) == event.data
+    with closing(HOMES[home_name]()) as home:
+        seen: set[object] = set()
+        for event in deliveries:
+            result = home.apply(event)
+            if event.event_id in seen:
+                assert result.outcome is ApplyOutcome.DUPLICATE
+            else:
+                assert result.outcome in {ApplyOutcome.APPLIED, ApplyOutcome.STALE}
+            seen.add(event.event_id)
+        newest: dict[tuple[type, Any], WebhookEvent] = {}
+        for event in deliveries:
+            key = (type(event.data), event.data.id)
+            if key not in newest or event.as_of > newest[key].as_of:
+                newest[key] = event
+        for (cls, entity_id), event in newest.items():
+            assert home.get(cls, entity_id) == event.data
 
 
 @given(rng=st.randoms(use_true_random=False))
 def test_the_replica_and_the_store_give_the_same_outcomes(rng: random.Random) -> None:
     """Same deliveries (ties, duplicates, re-sends, cancels, restocks): same reports, same state."""
     deliveries = events(plan(rng, ties=True))
-    replica, store = _ReplicaHome(), _StoreHome()
-    for event in deliveries:
-        assert store.apply(event) == replica.apply(event)
-    for cls, entity_id in _ids(deliveries):
-        assert store.get(cls, entity_id) == replica.get(cls, entity_id)
-    held = replica.replica
-    line_ids = {item.id for invoice in held.invoices.values() for item in invoice.line_items}
-    known = [
-        fulfillment
-        for fulfillment in held.fulfillments.values()
-        if all(line.invoice_line_item_id in line_ids for line in fulfillment.lines)
-    ]
-    expected = rollup.compute(held.invoices.values(), known)
-    assert store.store.snapshot() == expected
-    for order_id in {invoice.order_id for invoice in held.invoices.values()}:
-        assert store.store.order_status(order_id) == expected.order_status(order_id)
-        assert store.store.remaining(order_id) == expected.remaining(order_id)
-    for invoice in held.invoices.values():
-        assert store.store.invoice_status(invoice.id) == expected.invoice_status(invoice.id)
-        for item in invoice.line_items:
-            assert store.store.fulfilled_quantity(item.id) == expected.fulfilled_quantity(item.id)
-            assert store.store.line_item_status(item.id) == expected.line_item_status(item.id)
+    with closing(_StoreHome()) as store:
+        replica = _ReplicaHome()
+        for event in deliveries:
+            assert store.apply(event) == replica.apply(event)
+        for cls, entity_id in _ids(deliveries):
+            assert store.get(cls, entity_id) == replica.get(cls, entity_id)
+        held = replica.replica
+        line_ids = {item.id for invoice in held.invoices.values() for item in invoice.line_items}
+        known = [
+            fulfillment
+            for fulfillment in held.fulfillments.values()
+            if all(line.invoice_line_item_id in line_ids for line in fulfillment.lines)
+        ]
+        expected = rollup.compute(held.invoices.values(), known)
+        assert store.store.snapshot() == expected
+        for order_id in {invoice.order_id for invoice in held.invoices.values()}:
+            assert store.store.order_status(order_id) == expected.order_status(order_id)
+            assert store.store.remaining(order_id) == expected.remaining(order_id)
+        kept = store.store
+        for invoice in held.invoices.values():
+            assert kept.invoice_status(invoice.id) == expected.invoice_status(invoice.id)
+            for item in invoice.line_items:
+                assert kept.fulfilled_quantity(item.id) == expected.fulfilled_quantity(item.id)
+                assert kept.line_item_status(item.id) == expected.line_item_status(item.id)
 
 
 @given(entity=st.one_of(orders(), invoices(), fulfillments()))
