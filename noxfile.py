@@ -7,6 +7,7 @@ Sessions: ``tests`` on every Python the classifiers name, against the built whee
 
 from __future__ import annotations
 
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -46,7 +47,8 @@ def _install(session: nox.Session, *args: str) -> None:
 def _wheel(session: nox.Session) -> str:
     """Return the path of the project's wheel, built once per nox run."""
     if not _wheels:
-        out = Path(session.cache_dir) / "wheel"
+        # One directory per nox process: .ci/run runs two nox processes side by side.
+        out = Path(session.cache_dir) / f"wheel-{os.getpid()}"
         shutil.rmtree(out, ignore_errors=True)
         if session.venv_backend == "uv":
             # nox's own uv: it may sit beside nox rather than in the session.

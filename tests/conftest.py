@@ -20,8 +20,10 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=50, deadline=None)
 # The coverage session measures against a floor: the same examples on every run (until
-# Hypothesis or a test changes), so the figure is reproducible rather than a draw.
+# Hypothesis or a test changes), so the figure is reproducible rather than a draw. Lines
+# are reached by the dev profile's count; tracing makes each example dearer, and the
+# tests sessions already explore with the ci profile's count.
 settings.register_profile(
-    "coverage", parent=settings.get_profile("ci"), derandomize=True, database=None
+    "coverage", parent=settings.get_profile("ci"), max_examples=50, derandomize=True, database=None
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
