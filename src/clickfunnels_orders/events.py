@@ -37,7 +37,7 @@ from clickfunnels_orders.entities import (
     Order,
 )
 from clickfunnels_orders.entities._lifecycle import Lifecycle
-from clickfunnels_orders.errors import MachineDefinitionError
+from clickfunnels_orders.errors import InvalidTypeError, MachineDefinitionError
 from clickfunnels_orders.machines import CompiledMachine, Route
 from clickfunnels_orders.payloads import dump_moment, parse_moment
 from clickfunnels_orders.statuses import InvoiceStatus, OrderType
@@ -283,6 +283,11 @@ def domain_events(entity: Entity, *, order: Order | None = None) -> tuple[Domain
         entity: an order, invoice or fulfillment.
         order: for an invoice, its order, to add the order-level types.
     """
+    if type(entity) not in SUBJECT_OF:
+        names = ", ".join(cls.__name__ for cls in SUBJECT_OF)
+        raise InvalidTypeError("entity", entity, f"an entity ({names})")
+    if order is not None and not isinstance(order, Order):
+        raise InvalidTypeError("order", order, "an Order or None")
     found = _events(entity, order=order)
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     found.sort(key=lambda item: (item[0][0], item[0][1] or epoch, item[0][2]))

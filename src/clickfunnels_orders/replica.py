@@ -49,9 +49,9 @@ from typing import Final, TypeVar
 
 import attrs
 
-from clickfunnels_orders._values import to_moment, to_tuple
+from clickfunnels_orders._values import to_id, to_instances, to_moment, to_tuple
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order
-from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
+from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, shown
 from clickfunnels_orders.machines import CompiledMachine
 from clickfunnels_orders.webhooks import WebhookEvent, updated_at_of
 
@@ -238,9 +238,12 @@ class Replica:
         self._seen: dict[str | int, dt.datetime | None] = {}
         if isinstance(seen_event_ids, Mapping):
             for event_id, moment in seen_event_ids.items():
-                self._seen[event_id] = to_moment(moment, f"seen_event_ids[{event_id!r}]")
+                field = f"seen_event_ids[{shown(event_id)}]"
+                to_id(event_id, field)
+                self._seen[event_id] = to_moment(moment, field)
         else:
-            self._seen.update(dict.fromkeys(seen_event_ids))
+            for index, event_id in enumerate(to_tuple(seen_event_ids, "seen_event_ids")):
+                self._seen[to_id(event_id, f"seen_event_ids[{index}]")] = None  # type: ignore[index]  # to_id checked it is hashable
         for index, entity in enumerate(to_tuple(entities, "entities")):
             if not isinstance(entity, Order | Invoice | Fulfillment):
                 raise InvalidTypeError(
@@ -274,7 +277,7 @@ class Replica:
 
     def get(self, cls: type[EntityT], entity_id: Hashable) -> EntityT | None:
         """Return the held ``Order``, ``Invoice`` or ``Fulfillment`` with this id, or None."""
-        entity = self._entities.get((cls, entity_id))
+        entity = self._entities.get((cls, to_id(entity_id, "entity_id")))
         return entity if isinstance(entity, cls) else None
 
     @property
@@ -289,7 +292,7 @@ class Replica:
 
     def has_seen(self, event_id: str | int) -> bool:
         """Return whether the event ``event_id`` was already processed (and not pruned)."""
-        return event_id in self._seen
+        return to_id(event_id, "event_id") in self._seen
 
     # -- applying events -------------------------------------------------------------------
 
@@ -301,6 +304,8 @@ class Replica:
             received_at: when it was received, for :meth:`prune` (the event's
                 ``created_at`` when not given; an id with neither is kept by ``prune``).
         """
+        if not isinstance(event, WebhookEvent):
+            raise InvalidTypeError("event", event, "a WebhookEvent (from parse_webhook)")
         received = (
             event.created_at if received_at is None else to_moment(received_at, "received_at")
         )
@@ -323,7 +328,8 @@ class Replica:
 
     def apply_all(self, events: Iterable[WebhookEvent]) -> tuple[ApplyResult, ...]:
         """Apply events in the order given, and report on each."""
-        return tuple(self.apply(event) for event in events)
+        checked = to_instances(events, WebhookEvent, "events")
+        return tuple(self.apply(event) for event in checked)
 
     def prune(self, now: dt.datetime) -> int:
         """Forget event ids received before ``now - dedupe_window``; return how many.

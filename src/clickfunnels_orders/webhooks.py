@@ -35,7 +35,12 @@ import attrs
 
 from clickfunnels_orders._values import to_moment
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
-from clickfunnels_orders.errors import PayloadError, SignatureError
+from clickfunnels_orders.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    PayloadError,
+    SignatureError,
+)
 from clickfunnels_orders.payloads import (
     fulfillment_from_api,
     invoice_from_api,
@@ -314,8 +319,30 @@ def parse_webhook(body: bytes | bytearray | memoryview | str | Mapping[str, Any]
 # -- signatures ---------------------------------------------------------------------------
 
 
-def _bytes(value: bytes | bytearray | memoryview | str) -> bytes:
-    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+def _bytes(value: object, field: str) -> bytes:
+    """``value`` as bytes: a str is encoded as UTF-8; anything but text or bytes is refused."""
+    if isinstance(value, str):
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidValueError(field, value, "text encodable as UTF-8") from None
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise InvalidTypeError(field, value, "bytes or str")
+
+
+def _secret(secret: object) -> bytes:
+    """The signing key; a missing one (``None``, empty) is refused: it would verify anything."""
+    if secret is None or (isinstance(secret, str | bytes | bytearray | memoryview) and not secret):
+        raise SignatureError("the signing secret is missing (None or empty)")
+    if not isinstance(secret, str | bytes | bytearray | memoryview):
+        raise SignatureError(
+            f"the signing secret is a {type(secret).__name__}; pass bytes or a str"
+        )
+    try:
+        return _bytes(secret, "secret")
+    except InvalidValueError:
+        raise SignatureError("the signing secret is not encodable as UTF-8") from None
 
 
 def _signature(body: bytes, secret: bytes, timestamp: str) -> str:
@@ -323,11 +350,20 @@ def _signature(body: bytes, secret: bytes, timestamp: str) -> str:
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
+    if not isinstance(headers, Mapping):
+        raise InvalidTypeError("headers", headers, "a mapping of header names to values")
     wanted = name.lower()
     for key, value in headers.items():
-        if key.lower() == wanted:
+        if isinstance(key, str) and key.lower() == wanted:
             return value
     return None
+
+
+def _check_tolerance(tolerance: object) -> None:
+    if not isinstance(tolerance, dt.timedelta):
+        raise InvalidTypeError("tolerance", tolerance, "a datetime.timedelta")
+    if tolerance < dt.timedelta(0):
+        raise InvalidValueError("tolerance", tolerance, "a non-negative datetime.timedelta")
 
 
 def sign_webhook(
@@ -339,11 +375,12 @@ def sign_webhook(
     """Return the signature headers ClickFunnels would send with ``body`` at ``at``.
 
     For test doubles of ClickFunnels; :func:`verify_signature` accepts what this returns.
+    The secret is refused as :func:`verify_signature` refuses it (``SignatureError``).
     """
     moment = to_moment(at, "at")
     timestamp = str(int(moment.timestamp()))
     return {
-        SIGNATURE_HEADER: _signature(_bytes(body), _bytes(secret), timestamp),
+        SIGNATURE_HEADER: _signature(_bytes(body, "body"), _secret(secret), timestamp),
         TIMESTAMP_HEADER: timestamp,
     }
 
@@ -375,11 +412,17 @@ def verify_signature(
         ``True``; every failure raises instead, so a forgotten check cannot pass silently.
 
     Raises:
-        SignatureError: the signature or timestamp is missing or malformed, the signature
-            does not match (compared in constant time), or the timestamp is further than
-            ``tolerance`` from ``now``.
+        SignatureError: the secret is missing (``None`` or empty: it would verify a
+            signature made with the empty key) or not bytes or text; the signature or
+            timestamp is missing or malformed, the signature does not match (compared in
+            constant time), or the timestamp is further than ``tolerance`` from ``now``.
+        InvalidTypeError: ``body`` is not bytes or text, ``headers`` not a mapping, or
+            ``tolerance`` not a ``timedelta`` (InvalidValueError: a negative one).
     """
     moment = to_moment(now, "now")
+    _check_tolerance(tolerance)
+    raw = _bytes(body, "body")
+    key = _secret(secret)
     if headers is not None:
         signature = signature if signature is not None else _header(headers, SIGNATURE_HEADER)
         if timestamp is None:
@@ -395,7 +438,7 @@ def verify_signature(
     stamp = str(timestamp).strip()
     if not (stamp.isascii() and stamp.isdigit()):
         raise SignatureError(f"the timestamp {stamp!r} is not a unix time in seconds")
-    expected = _signature(_bytes(body), _bytes(secret), stamp)
+    expected = _signature(raw, key, stamp)
     given = signature.strip().lower().removeprefix("sha256=")
     if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
         raise SignatureError("the signature does not match the body and timestamp")

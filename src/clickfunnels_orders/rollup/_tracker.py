@@ -502,6 +502,8 @@ class Tracker(RestockRecords):
         Raises:
             UnknownLineItemError: for a line item the tracker does not hold.
         """
+        if not isinstance(invoice, Invoice):
+            raise InvalidTypeError("invoice", invoice, "an Invoice")
         with self._lock:
             return recount_invoice(invoice, self._fulfilled_unlocked)
 
