@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from clickfunnels_orders.entities import Fulfillment, Invoice, InvoiceLineItem, Order
+from clickfunnels_orders.machines import amounts_agree
 from clickfunnels_orders.testing.strategies import (
     _fire_invoice,
     _fire_order,
@@ -172,6 +173,11 @@ class InvoiceMachine(LifecycleMachine):
         """``0 <= amount_refunded <= amount_paid <= total_amount``."""
         invoice = self.entity
         assert 0 <= invoice.amount_refunded <= invoice.amount_paid <= invoice.total_amount  # noqa: S101  ditto
+
+    @invariant()
+    def status_and_amounts_agree(self) -> None:
+        """The status never claims money the amounts do not show (``amounts_agree``)."""
+        assert amounts_agree(self.entity), self.entity  # noqa: S101  ditto
 
 
 @_with_event_rules
