@@ -75,6 +75,8 @@ CASES: list[tuple[str, Callable[[], object], str | None]] = [
     ("headers as a list", lambda: verify(headers=[("a", "b")]), "headers"),
     ("headers as a str", lambda: verify(headers="abc"), "headers"),
     ("headers keyed by ints", lambda: verify(headers={1: 2}), None),
+    ("a timestamp of 5,000 digits", lambda: verify(signature="ab", timestamp=10**5000), None),
+    ("a timestamp that is a float", lambda: verify(signature="ab", timestamp=1.5), None),
     ("signing no body", lambda: sign_webhook(bad(None), secret=SECRET, at=T0), "body"),
     ("signing with no secret", lambda: sign(secret=None), None),
     ("signing with an empty secret", lambda: sign(secret=""), None),

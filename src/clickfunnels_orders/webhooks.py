@@ -359,6 +359,19 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def _stamp(timestamp: object) -> str:
+    """The timestamp as text; anything but text or an int of 64 bits is refused."""
+    if isinstance(timestamp, int) and not isinstance(timestamp, bool):
+        if timestamp.bit_length() > 64:
+            raise SignatureError("the timestamp is out of range")
+        return str(timestamp)
+    if not isinstance(timestamp, str):
+        raise SignatureError(
+            f"the timestamp is a {type(timestamp).__name__}; pass the header's text (a str)"
+        )
+    return timestamp.strip()
+
+
 def _check_tolerance(tolerance: object) -> None:
     if not isinstance(tolerance, dt.timedelta):
         raise InvalidTypeError("tolerance", tolerance, "a datetime.timedelta")
@@ -435,7 +448,7 @@ def verify_signature(
         )
     if timestamp is None or timestamp == "":
         raise SignatureError(f"the {TIMESTAMP_HEADER} header is missing")
-    stamp = str(timestamp).strip()
+    stamp = _stamp(timestamp)
     if not (stamp.isascii() and stamp.isdigit()):
         raise SignatureError(f"the timestamp {stamp!r} is not a unix time in seconds")
     expected = _signature(raw, key, stamp)
