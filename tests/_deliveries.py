@@ -1,11 +1,12 @@
 """Webhook deliveries for the store's tests: random worlds of orders, invoices, fulfillments.
 
-A *world* is a few orders, their invoices (line-item ids unique across them) and
-fulfillments of those line items, each walked through its lifecycle by the entities' own
-events; every version becomes one envelope, dated by its moment. A *delivery plan* is
-those envelopes as webhooks really arrive: shuffled, some retried under the same event
-id, some old versions re-sent under a new one. Line items hold more than all the
-fulfillments together can ship, so no plan is ever refused by the rollup.
+A *world* is a few orders, their invoices (line-item ids unique across them),
+fulfillments of those line items and transactions of the orders, each walked through
+its lifecycle by the entities' own events; every version becomes one envelope, dated
+by its moment. A *delivery plan* is those envelopes as webhooks really arrive:
+shuffled, some retried under the same event id, some old versions re-sent under a new
+one. Line items hold more than all the fulfillments together can ship, so no plan is
+ever refused by the rollup.
 
 Everything is drawn from a ``random.Random``, so Hypothesis (``st.randoms()``) and plain
 seeded tests (the crash and two-process tests) build plans the same way.
@@ -27,6 +28,7 @@ from clickfunnels_orders import (
     InvoiceStatus,
     Order,
     OrderLineItem,
+    Transaction,
     WebhookEvent,
     parse_webhook,
 )
@@ -34,10 +36,20 @@ from clickfunnels_orders.store._codec import dump_json
 
 T0: Final = dt.datetime(2025, 7, 1, 12, 0, tzinfo=dt.UTC)
 LINE_QUANTITY: Final = 10
-SUBJECTS: Final = {Order: "Order", Invoice: "Orders::Invoice", Fulfillment: "Fulfillment"}
-NAMES: Final = {Order: "order", Invoice: "orders/invoice", Fulfillment: "fulfillment"}
+SUBJECTS: Final = {
+    Order: "Order",
+    Invoice: "Orders::Invoice",
+    Fulfillment: "Fulfillment",
+    Transaction: "Orders::Transaction",
+}
+NAMES: Final = {
+    Order: "order",
+    Invoice: "orders/invoice",
+    Fulfillment: "fulfillment",
+    Transaction: "orders/transaction",
+}
 
-Entity = Order | Invoice | Fulfillment
+Entity = Order | Invoice | Fulfillment | Transaction
 T = TypeVar("T")
 
 
@@ -118,6 +130,17 @@ def world(rng: random.Random, *, ties: bool = False) -> list[dict[str, Any]]:
                 total_amount=Decimal("1.50") * len(items),
             )
             add(_walk(rng, invoice, T0 + dt.timedelta(minutes=rng.randint(0, 30)), ties=ties))
+        for number in range(rng.randint(0, 2)):
+            charge = Transaction(
+                id=order_id * 1000 + number,
+                order_id=order_id,
+                status="completed",
+                external_type=rng.choice(["sale", "capture"]),
+                result="approved",
+                amount=Decimal("9.99"),
+                currency="USD",
+            )
+            add(_walk(rng, charge, T0 + dt.timedelta(minutes=rng.randint(0, 30)), ties=ties))
     for fulfillment_id in range(1, rng.randint(0, 4) + 1):
         chosen = rng.sample(line_ids, k=min(len(line_ids), rng.randint(1, 2)))
         fulfillment = Fulfillment(

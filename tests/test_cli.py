@@ -21,8 +21,11 @@ from clickfunnels_orders import (
     Invoice,
     InvoiceLineItem,
     InvoiceStatus,
+    Order,
     OrderFulfillmentStatus,
+    OrderLineItem,
     Replica,
+    Transaction,
     diagram,
     parse_webhook,
     rollup,
@@ -108,10 +111,10 @@ def paid_invoice(invoice_id: int, *lines: tuple[Hashable, int]) -> Invoice:
 
 
 def test_help_lists_every_command_and_exits_0() -> None:
-    """``--help`` names report, ingest, serve, check, diagram and demo."""
+    """``--help`` names report, summary, ingest, serve, check, diagram and demo."""
     done = run("--help")
     assert done.returncode == 0
-    for command in ("report", "ingest", "serve", "check", "diagram", "demo"):
+    for command in ("report", "summary", "ingest", "serve", "check", "diagram", "demo"):
         assert command in done.stdout
 
 
@@ -471,3 +474,72 @@ def test_demo_tours_a_book_and_ends_with_the_report() -> None:
     assert "shipment 2 cancelled: order 3 unfulfilled" in done.stdout
     assert "What remains to ship" in done.stdout
     assert "partially_fulfilled" in done.stdout
+
+
+# -- summary --------------------------------------------------------------------------------
+
+
+def _order(order_id: int, *, live: bool = True) -> Order:
+    line = OrderLineItem(id=order_id * 10, variant_id=7, quantity=1, amount="10.00")
+    return Order(id=order_id, contact_id=9, currency="USD", line_items=(line,), live_mode=live)
+
+
+def _charge(tid: int, order_id: int, amount: str, kind: str = "sale", currency: str = "USD") -> Any:
+    return Transaction(
+        id=tid,
+        order_id=order_id,
+        status="completed",
+        external_type=kind,
+        result="approved",
+        amount=amount,
+        currency=currency,
+    )
+
+
+def test_summary_json_of_an_export_is_analytics_summary_of_it(tmp_path: Path) -> None:
+    """The JSON summary gives summary()'s totals per currency and what was left out."""
+    records = [
+        _order(1).to_api(),
+        _order(2, live=False).to_api(),
+        _charge(1, 1, "10.00").to_api(),
+        _charge(2, 1, "2.50", "refund").to_api(),
+        _charge(3, 1, "5.00", currency="EUR").to_api(),
+        _charge(4, 2, "99.00").to_api(),
+    ]
+    done = run("summary", str(write_lines(tmp_path / "export.jsonl", records)), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    by_currency = {row["currency"]: row for row in document["currencies"]}
+    assert by_currency["USD"]["gross_sales"] == "10.00"
+    assert (by_currency["USD"]["refunds"], by_currency["USD"]["net"]) == ("2.50", "7.50")
+    assert by_currency["EUR"]["net"] == "5.00"
+    assert document["orders_counted"] == 1
+    assert sum(document["orders_left_out"].values()) == 1
+    assert sum(document["transactions_left_out"].values()) == 1
+
+
+def test_summary_reads_a_store_and_prints_a_table(tmp_path: Path) -> None:
+    """From a store of delivered orders and transactions, the table shows each currency's net."""
+    database = tmp_path / "store.db"
+    deliveries = [
+        envelope("o1", _order(1), T0),
+        envelope("t1", _charge(1, 1, "12.00"), T0),
+        envelope("t2", _charge(2, 1, "2.00", "refund"), T0),
+    ]
+    with SQLiteStore(database) as store:
+        for item in deliveries:
+            store.apply(parse_webhook(body(item)), received_at=T0)
+    done = run("summary", str(database))
+    assert done.returncode == 0, done.stderr
+    assert "USD" in done.stdout
+    assert "10.00" in done.stdout
+    assert "1 orders counted" in done.stdout
+
+
+def test_summary_reports_a_bad_record_and_exits_1(tmp_path: Path) -> None:
+    """A record that is no API object is reported with its position; the exit status is 1."""
+    records = [_charge(1, 1, "1.00").to_api(), {"nothing": "here"}]
+    done = run("summary", str(write_lines(tmp_path / "export.jsonl", records)))
+    assert done.returncode == 1
+    assert "export.jsonl:2:" in done.stderr
+    assert "its order is not among the orders given" in done.stdout

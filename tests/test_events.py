@@ -38,6 +38,7 @@ from clickfunnels_orders import (
 )
 from clickfunnels_orders.events import ORDER_CONFIRMATION_EMAIL, DomainEvent
 from clickfunnels_orders.testing.strategies import fulfillments, invoices, orders
+from clickfunnels_orders.webhook_types import UNMODELLED
 from clickfunnels_orders.webhooks import WebhookEventType
 
 UTC = dt.UTC
@@ -435,3 +436,27 @@ def test_a_clickfunnels_double_delivers_what_a_consumer_verifies_and_applies() -
     assert replica.orders[1].service_status is ServiceStatus.COMPLETED
     assert replica.orders[1].order_type is OrderType.ONE_TIME
     assert replica.fulfillments[3].status is FulfillmentStatus.FULFILLED
+
+
+def test_event_types_no_transition_sends_are_listed_with_a_reason() -> None:
+    """Reissued and trial types are members, sent by no route, each with a note saying why."""
+    assert set(UNMODELLED) == {
+        WebhookEventType.INVOICE_REISSUED,
+        WebhookEventType.SUBSCRIPTION_TRIAL_STARTED,
+        WebhookEventType.SUBSCRIPTION_TRIAL_ENDED,
+        WebhookEventType.SUBSCRIPTION_TRIAL_CONVERTED,
+    }
+    compiled = (
+        machines.INVOICE,
+        machines.ORDER,
+        machines.FULFILLMENT,
+        machines.INVOICE_LINE_ITEM,
+        machines.RESTOCK,
+        machines.TRANSACTION,
+    )
+    sent = {
+        kind for machine in compiled for route in machine.all_routes() for kind in route.webhooks
+    }
+    assert sent.isdisjoint(UNMODELLED)
+    assert WebhookEventType.RESTOCK_UPDATED in sent
+    assert all(reason for reason in UNMODELLED.values())

@@ -19,15 +19,16 @@ from clickfunnels_orders import (
     Invoice,
     Order,
     Replica,
+    Transaction,
     WebhookEvent,
     parse_webhook,
     rollup,
 )
 from clickfunnels_orders.store import SQLiteStore
 from clickfunnels_orders.store._codec import dump_json
-from clickfunnels_orders.testing.strategies import fulfillments, invoices, orders
+from clickfunnels_orders.testing.strategies import fulfillments, invoices, orders, transactions
 
-CLASSES = (Order, Invoice, Fulfillment)
+CLASSES = (Order, Invoice, Fulfillment, Transaction)
 
 
 class _StoreHome:
@@ -124,10 +125,15 @@ def test_the_replica_and_the_store_give_the_same_outcomes(rng: random.Random) ->
                 assert kept.line_item_status(item.id) == expected.line_item_status(item.id)
 
 
-@given(entity=st.one_of(orders(), invoices(), fulfillments()))
+@given(entity=st.one_of(orders(), invoices(), fulfillments(), transactions()))
 def test_any_generated_entity_comes_back_as_delivered(entity: Any) -> None:
     """Apply then get equals, and to_api() equals the delivered data, for generated entities."""
-    names = {Order: "Order", Invoice: "Orders::Invoice", Fulfillment: "Fulfillment"}
+    names = {
+        Order: "Order",
+        Invoice: "Orders::Invoice",
+        Fulfillment: "Fulfillment",
+        Transaction: "Orders::Transaction",
+    }
     raw = dump_json(
         {
             "event_id": "e1",

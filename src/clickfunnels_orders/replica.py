@@ -50,7 +50,7 @@ from typing import Final, TypeVar
 import attrs
 
 from clickfunnels_orders._values import to_id, to_instances, to_moment, to_tuple
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Transaction
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, shown
 from clickfunnels_orders.machines import CompiledMachine
 from clickfunnels_orders.webhooks import WebhookEvent, updated_at_of
@@ -65,8 +65,8 @@ __all__ = [
     "decide",
 ]
 
-Entity = Order | Invoice | Fulfillment
-EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment)
+Entity = Order | Invoice | Fulfillment | Transaction
+EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction)
 
 #: How long event ids are remembered: ClickFunnels retries for up to a day, so three
 #: days leaves room for a consumer that was down for a while.
@@ -175,7 +175,7 @@ def decide(event: WebhookEvent, *, seen: bool, held: HeldVersion | None) -> Deci
         return Decision(
             result(
                 ApplyOutcome.IGNORED,
-                f"no order, invoice or fulfillment in {event.subject_type} data",
+                f"no order, invoice, fulfillment or transaction in {event.subject_type} data",
             ),
             remember=True,
         )
@@ -245,9 +245,11 @@ class Replica:
             for index, event_id in enumerate(to_tuple(seen_event_ids, "seen_event_ids")):
                 self._seen[to_id(event_id, f"seen_event_ids[{index}]")] = None  # type: ignore[index]  # to_id checked it is hashable
         for index, entity in enumerate(to_tuple(entities, "entities")):
-            if not isinstance(entity, Order | Invoice | Fulfillment):
+            if not isinstance(entity, Order | Invoice | Fulfillment | Transaction):
                 raise InvalidTypeError(
-                    f"entities[{index}]", entity, "an Order, an Invoice or a Fulfillment"
+                    f"entities[{index}]",
+                    entity,
+                    "an Order, an Invoice, a Fulfillment or a Transaction",
                 )
             key = (type(entity), entity.id)
             self._entities[key] = entity
@@ -275,8 +277,13 @@ class Replica:
         """The fulfillments held, by id (a read-only snapshot)."""
         return self._of(Fulfillment)
 
+    @property
+    def transactions(self) -> Mapping[Hashable, Transaction]:
+        """The transactions held, by id (a read-only snapshot)."""
+        return self._of(Transaction)
+
     def get(self, cls: type[EntityT], entity_id: Hashable) -> EntityT | None:
-        """Return the held ``Order``, ``Invoice`` or ``Fulfillment`` with this id, or None."""
+        """Return the held ``Order``, ``Invoice``, ``Fulfillment`` or ``Transaction`` (or None)."""
         entity = self._entities.get((cls, to_id(entity_id, "entity_id")))
         return entity if isinstance(entity, cls) else None
 

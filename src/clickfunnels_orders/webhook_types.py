@@ -7,8 +7,10 @@ webhook layer (:mod:`clickfunnels_orders.webhooks`) reads and writes envelopes w
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from types import MappingProxyType
 
-__all__ = ["WebhookEventType"]
+__all__ = ["UNMODELLED", "WebhookEventType"]
 
 
 class WebhookEventType(enum.StrEnum):
@@ -38,6 +40,9 @@ class WebhookEventType(enum.StrEnum):
     SUBSCRIPTION_LINE_ITEMS_CHANGED = "subscription.line_items.changed"
     SUBSCRIPTION_INVOICE_PAID = "subscription.invoice.paid"
     SUBSCRIPTION_INVOICE_PAID_OLD = "subscription/invoice.paid"
+    SUBSCRIPTION_TRIAL_STARTED = "subscription.trial_started"
+    SUBSCRIPTION_TRIAL_ENDED = "subscription.trial_ended"
+    SUBSCRIPTION_TRIAL_CONVERTED = "subscription.trial_converted"
     INVOICE_CREATED = "orders/invoice.created"
     INVOICE_UPDATED = "orders/invoice.updated"
     INVOICE_PAID = "orders/invoice.paid"
@@ -46,6 +51,7 @@ class WebhookEventType(enum.StrEnum):
     INVOICE_VOIDED = "orders/invoice.voided"
     INVOICE_REFUNDED = "orders/invoice.refunded"
     INVOICE_FULFILLED = "orders/invoice.fulfilled"
+    INVOICE_REISSUED = "orders/invoice.reissued"
     TRANSACTION_CREATED = "orders/transaction.created"
     TRANSACTION_UPDATED = "orders/transaction.updated"
     RENEWAL_INVOICE_PAYMENT_DECLINED = "renewal-invoice-payment-declined"
@@ -53,3 +59,31 @@ class WebhookEventType(enum.StrEnum):
     FULFILLMENT_UPDATED = "fulfillment.updated"
     RESTOCK_CREATED = "orders/invoices/restock.created"
     RESTOCK_UPDATED = "orders/invoices/restock.updated"
+
+
+#: Types ClickFunnels names that no transition of the model sends, and why: they are
+#: read (a :class:`~clickfunnels_orders.webhooks.WebhookEvent` carries them, and the
+#: data is read into its entity), but :mod:`clickfunnels_orders.events` never writes
+#: them. Every other member is declared beside the moves that send it in
+#: :mod:`clickfunnels_orders.machines`, or is a ``*.created`` / ``*.updated`` /
+#: ``*.deleted`` type of an entity as a whole.
+UNMODELLED: Mapping[WebhookEventType, str] = MappingProxyType(
+    {
+        WebhookEventType.INVOICE_REISSUED: (
+            "the model has no reissue event: a reissued invoice arrives as a new version of "
+            "the invoice and is applied as such"
+        ),
+        WebhookEventType.SUBSCRIPTION_TRIAL_STARTED: (
+            "the order's service statuses (the API's lists) have no trialing status, so no "
+            "transition starts a trial"
+        ),
+        WebhookEventType.SUBSCRIPTION_TRIAL_ENDED: (
+            "no trialing status (trialing and trial-ended appear only in a third-party "
+            "client), so no transition ends a trial"
+        ),
+        WebhookEventType.SUBSCRIPTION_TRIAL_CONVERTED: (
+            "no trialing status, so no transition converts a trial; the paid invoice that "
+            "follows sends subscription.invoice.paid"
+        ),
+    }
+)

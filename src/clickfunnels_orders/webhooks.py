@@ -170,10 +170,14 @@ class WebhookEvent:
         return self.event_type in _KNOWN_TYPES
 
     @property
-    def entity(self) -> Order | Invoice | Fulfillment | None:
-        """The order, invoice or fulfillment the event carries, or ``None``."""
+    def entity(self) -> Order | Invoice | Fulfillment | Transaction | None:
+        """The order, invoice, fulfillment or transaction the event carries, or ``None``.
+
+        A restock is read into :attr:`data` but is not yet an entity the replica and the
+        store keep: for them it is ``None`` (ignored).
+        """
         data = self.data
-        return data if isinstance(data, Order | Invoice | Fulfillment) else None
+        return data if isinstance(data, Order | Invoice | Fulfillment | Transaction) else None
 
     @property
     def as_of(self) -> dt.datetime | None:

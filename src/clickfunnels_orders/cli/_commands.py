@@ -1,4 +1,4 @@
-"""The commands of ``clickfunnels-orders``: report, ingest, serve, check, diagram, demo.
+"""The commands of ``clickfunnels-orders``: report, summary, ingest, serve, check, diagram, demo.
 
 Built with click (parsing, help, usage errors with exit status 2) and rich (tables and
 the progress bar, which shows on standard error only when it is a terminal). Results go
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,11 +20,14 @@ from typing import Final
 import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
+from clickfunnels_orders.analytics import Summary, summary
 from clickfunnels_orders.cli import _demo, _serve
 from clickfunnels_orders.cli._report import FORMATS, compute_book, order_reports, write
 from clickfunnels_orders.cli._sources import Book, Problem, Record, is_store, read_records, to_event
 from clickfunnels_orders.diagrams import DIAGRAM_CLASSES, diagram
+from clickfunnels_orders.entities import Order, Transaction
 from clickfunnels_orders.errors import OrdersError
 from clickfunnels_orders.replica import ApplyOutcome
 from clickfunnels_orders.store import SQLiteStore
@@ -117,6 +121,77 @@ def report(source: Path, kind: str) -> None:
             book.add(record.position, event)  # type: ignore[arg-type]  # to_event gives events
         result = compute_book(book, problems)
     write(kind, order_reports(result), sys.stdout, Console(highlight=False))
+    _report_problems(source, problems)
+    sys.exit(DATA_ERRORS if problems else OK)
+
+
+def _write_summary(result: Summary, kind: str) -> None:
+    if kind == "json":
+        rows = [
+            {
+                "currency": one.currency,
+                "gross_sales": str(one.gross_sales),
+                "refunds": str(one.refunds),
+                "net": str(one.net),
+                "sales": one.sales,
+                "refund_count": one.refund_count,
+            }
+            for one in result.currencies.values()
+        ]
+        document = {
+            "currencies": rows,
+            "orders_counted": result.orders_counted,
+            "orders_left_out": dict(result.orders_left_out),
+            "transactions_left_out": dict(result.transactions_left_out),
+        }
+        click.echo(json.dumps(document))
+        return
+    console = Console(highlight=False)
+    table = Table("currency", "gross sales", "refunds", "net", "sales", "refunds counted")
+    for one in result.currencies.values():
+        table.add_row(
+            one.currency,
+            str(one.gross_sales),
+            str(one.refunds),
+            str(one.net),
+            str(one.sales),
+            str(one.refund_count),
+        )
+    console.print(table)
+    console.print(f"{result.orders_counted} orders counted")
+    for reason, count in {**result.orders_left_out, **result.transactions_left_out}.items():
+        console.print(f"left out: {count} ({reason})")
+
+
+@main.command(name="summary")
+@click.argument("source", type=_SOURCE)
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(["json", "table"]),
+    default="table",
+    show_default=True,
+    help="table (for people) or json (one object; amounts as decimal strings).",
+)
+def summary_command(source: Path, kind: str) -> None:
+    """Gross sales, refunds and net per currency, from a store or an export.
+
+    Counts the approved transactions of live, managed orders (test-mode and external
+    orders are left out, and said why). SOURCE is a store database, or an export of
+    orders and transactions (API objects) or webhook envelopes, in any order.
+    """
+    problems: list[Problem] = []
+    if is_store(source):
+        with SQLiteStore(source) as store:
+            orders = [store.get(Order, oid) for oid in store.ids(Order)]
+            transactions = [store.get(Transaction, tid) for tid in store.ids(Transaction)]
+        result = summary([o for o in orders if o], [t for t in transactions if t])
+    else:
+        book = Book()
+        for record, event in _events(source, problems, f"reading {source.name}"):
+            book.add(record.position, event)  # type: ignore[arg-type]  # to_event gives events
+        result = summary(book.orders, book.transactions)
+    _write_summary(result, kind)
     _report_problems(source, problems)
     sys.exit(DATA_ERRORS if problems else OK)
 

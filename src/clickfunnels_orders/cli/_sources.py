@@ -320,3 +320,13 @@ class Book:
     def fulfillments(self) -> list[Fulfillment]:
         """The fulfillments kept, in the order they were first read."""
         return list(self._replica.fulfillments.values())
+
+    @property
+    def orders(self) -> list[Order]:
+        """The orders kept, in the order they were first read."""
+        return list(self._replica.orders.values())
+
+    @property
+    def transactions(self) -> list[Transaction]:
+        """The transactions kept, in the order they were first read."""
+        return list(self._replica.transactions.values())

@@ -13,7 +13,7 @@ from typing import Any, Final, Self, TypeVar
 
 from clickfunnels_orders import rollup
 from clickfunnels_orders._values import to_moment
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Transaction
 from clickfunnels_orders.errors import (
     InvalidTypeError,
     InvalidValueError,
@@ -47,12 +47,17 @@ from clickfunnels_orders.webhooks import WebhookEvent
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "SQLiteStore"]
 
-EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment)
+EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction)
 
 #: How long a write waits for another writer (another process) before giving up.
 DEFAULT_BUSY_TIMEOUT: Final = dt.timedelta(seconds=5)
 
-_KINDS: Final[Mapping[type, str]] = {Order: "Order", Invoice: "Invoice", Fulfillment: "Fulfillment"}
+_KINDS: Final[Mapping[type, str]] = {
+    Order: "Order",
+    Invoice: "Invoice",
+    Fulfillment: "Fulfillment",
+    Transaction: "Transaction",
+}
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -63,7 +68,7 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 def _kind(cls: object) -> str:
     kind = _KINDS.get(cls) if isinstance(cls, type) else None
     if kind is None:
-        raise InvalidTypeError("cls", cls, "Order, Invoice or Fulfillment (the class)")
+        raise InvalidTypeError("cls", cls, "Order, Invoice, Fulfillment or Transaction (the class)")
     return kind
 
 
@@ -262,7 +267,7 @@ class SQLiteStore:
     # -- what is held ----------------------------------------------------------------------
 
     def get(self, cls: type[EntityT], entity_id: Hashable) -> EntityT | None:
-        """Return the stored ``Order``, ``Invoice`` or ``Fulfillment`` with this id, or None.
+        """Return the stored ``Order``, ``Invoice``, ``Fulfillment`` or ``Transaction``, or None.
 
         It equals the entity applied, and its ``to_api()`` equals the delivered data.
         """
@@ -292,13 +297,13 @@ class SQLiteStore:
         return None if row is None else load_moment(row[0])
 
     def held_version(
-        self, cls: type[Order | Invoice | Fulfillment], entity_id: Hashable
+        self, cls: type[Order | Invoice | Fulfillment | Transaction], entity_id: Hashable
     ) -> HeldVersion | None:
         """Return what ordering knows of an entity's latest version (kept after deletion)."""
         with self._reading() as connection:
             return _held(connection, _kind(cls), dump_key(entity_id))
 
-    def ids(self, cls: type[Order | Invoice | Fulfillment]) -> frozenset[Hashable]:
+    def ids(self, cls: type[Order | Invoice | Fulfillment | Transaction]) -> frozenset[Hashable]:
         """Return the ids of the stored entities of one class."""
         with self._reading() as connection:
             rows = connection.execute(
@@ -409,7 +414,7 @@ def _held(connection: sqlite3.Connection, kind: str, entity_key: str) -> HeldVer
 
 def _write(
     connection: sqlite3.Connection,
-    entity: Order | Invoice | Fulfillment,
+    entity: Order | Invoice | Fulfillment | Transaction,
     entity_key: str,
     data: str,
     version: HeldVersion,
@@ -437,7 +442,9 @@ def _write(
         )
     else:
         order_key = (
-            dump_key(entity.order_id, "data.order_id") if isinstance(entity, Invoice) else None
+            dump_key(entity.order_id, "data.order_id")
+            if isinstance(entity, Invoice | Transaction)
+            else None
         )
         connection.execute(
             "INSERT INTO entities (kind, entity_id, data, order_id) VALUES (?, ?, ?, ?)"

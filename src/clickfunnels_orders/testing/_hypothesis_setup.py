@@ -14,7 +14,13 @@ def _hypothesis_setup_hook() -> None:
     """
     import hypothesis.strategies as st  # noqa: PLC0415  because only Hypothesis calls this
 
-    from clickfunnels_orders.entities import Fulfillment, Invoice, Order  # noqa: PLC0415  because it runs inside Hypothesis
+    from clickfunnels_orders.entities import (  # noqa: PLC0415  because it runs inside Hypothesis
+        Fulfillment,
+        Invoice,
+        Order,
+        Restock,
+        Transaction,
+    )
 
     def _strategies() -> ModuleType:
         from clickfunnels_orders.testing import strategies  # noqa: PLC0415  because it must not load while Hypothesis does
@@ -24,3 +30,5 @@ def _hypothesis_setup_hook() -> None:
     st.register_type_strategy(Order, st.deferred(lambda: _strategies().orders()))
     st.register_type_strategy(Invoice, st.deferred(lambda: _strategies().invoices()))
     st.register_type_strategy(Fulfillment, st.deferred(lambda: _strategies().fulfillments()))
+    st.register_type_strategy(Restock, st.deferred(lambda: _strategies().restocks()))
+    st.register_type_strategy(Transaction, st.deferred(lambda: _strategies().transactions()))
