@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Hashable, Iterator, Mapping
 from types import MappingProxyType, TracebackType
 from typing import Any, Final, Self, TypeVar
@@ -65,6 +66,26 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """Put the file in WAL mode, taking turns with another process doing the same.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "locked" at
+    once (without its busy handler) while another connection sets it up: retry within
+    the busy timeout. A file already in WAL mode needs no change.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            return
+
+
 def _kind(cls: object) -> str:
     kind = _KINDS.get(cls) if isinstance(cls, type) else None
     if kind is None:
@@ -115,7 +136,7 @@ class SQLiteStore:
         )
         try:
             with self._busy_as_error():
-                connection.execute("PRAGMA journal_mode = WAL")
+                _use_wal(connection, self._timeout)
                 connection.execute("PRAGMA synchronous = FULL")
                 migrate(connection, path=self._path, data_steps={2: _fill_rollup})
         except BaseException:
