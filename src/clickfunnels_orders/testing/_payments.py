@@ -8,31 +8,11 @@ from hypothesis import strategies as st
 
 from clickfunnels_orders.entities import Restock, Transaction
 from clickfunnels_orders.statuses import TransactionStatus
-from clickfunnels_orders.testing._values import amounts, fulfillment_lines, moments, walk
+from clickfunnels_orders.testing._values import amounts, lined, moments, walk
 from clickfunnels_orders.testing._values import currencies as _currencies
 from clickfunnels_orders.testing._values import ids as _ids
 
 __all__ = ["restocks", "transactions"]
-
-
-@st.composite
-def _restocks(
-    draw: st.DrawFn,
-    restock_ids: st.SearchStrategy[Hashable],
-    line_item_ids: st.SearchStrategy[Hashable] | None,
-    max_lines: int,
-) -> Restock:
-    lines = draw(
-        st.lists(
-            fulfillment_lines(line_item_ids=line_item_ids),
-            min_size=1,
-            max_size=max_lines,
-            unique_by=lambda line: line.invoice_line_item_id,
-        )
-    )
-    created = draw(moments())
-    restock = Restock(id=draw(restock_ids), lines=tuple(lines), created_at=created)
-    return walk(draw, restock, created, 1, lambda _d, r, e, at: getattr(r, e)(at=at))
 
 
 def restocks(
@@ -48,7 +28,7 @@ def restocks(
         line_item_ids: the invoice line items they return (unique within a restock).
         max_lines: the most lines per restock (at least one).
     """
-    return _restocks(ids if ids is not None else _ids(), line_item_ids, max_lines)
+    return lined(Restock, ids if ids is not None else _ids(), line_item_ids, max_lines)
 
 
 #: Open strings of the API, with one value this library does not know in each.

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from clickfunnels_orders._values import MAX_MONEY_DIGITS, MIN_MONEY_EXPONENT, MONEY_CONTEXT
 from clickfunnels_orders.entities import FulfillmentLine
 
-__all__ = ["amounts", "currencies", "fulfillment_lines", "ids", "moments", "walk"]
+__all__ = ["amounts", "currencies", "fulfillment_lines", "ids", "lined", "moments", "walk"]
 
 T = TypeVar("T")
 
@@ -131,3 +131,28 @@ def _prefer_open(draw: st.DrawFn, entity: Any, allowed: tuple[str, ...]) -> tupl
     )
     closing_allowed = draw(st.integers(min_value=0, max_value=3)) == 0
     return allowed if closing_allowed or not open_events else open_events
+
+
+LinedT = TypeVar("LinedT")
+
+
+@st.composite
+def lined(
+    draw: st.DrawFn,
+    cls: Callable[..., LinedT],
+    entity_ids: st.SearchStrategy[Hashable],
+    line_item_ids: st.SearchStrategy[Hashable] | None,
+    max_lines: int,
+) -> LinedT:
+    """A fulfillment or a restock (``cls``): distinct lines, then one event or none."""
+    lines = draw(
+        st.lists(
+            fulfillment_lines(line_item_ids=line_item_ids),
+            min_size=1,
+            max_size=max_lines,
+            unique_by=lambda line: line.invoice_line_item_id,
+        )
+    )
+    created = draw(moments())
+    made = cls(id=draw(entity_ids), lines=tuple(lines), created_at=created)
+    return walk(draw, made, created, 1, lambda _d, m, e, at: getattr(m, e)(at=at))

@@ -51,6 +51,7 @@ from clickfunnels_orders.testing._values import (
     currencies,
     fulfillment_lines,
     ids,
+    lined,
     moments,
 )
 from clickfunnels_orders.testing._values import walk as _walk
@@ -289,26 +290,6 @@ def orders(
     )
 
 
-@st.composite
-def _fulfillments(
-    draw: st.DrawFn,
-    fulfillment_ids: st.SearchStrategy[Hashable],
-    line_item_ids: st.SearchStrategy[Hashable] | None,
-    max_lines: int,
-) -> Fulfillment:
-    lines = draw(
-        st.lists(
-            fulfillment_lines(line_item_ids=line_item_ids),
-            min_size=1,
-            max_size=max_lines,
-            unique_by=lambda line: line.invoice_line_item_id,
-        )
-    )
-    created = draw(moments())
-    fulfillment = Fulfillment(id=draw(fulfillment_ids), lines=tuple(lines), created_at=created)
-    return _walk(draw, fulfillment, created, 1, lambda _d, f, e, at: getattr(f, e)(at=at))
-
-
 def fulfillments(
     *,
     ids: st.SearchStrategy[Hashable] | None = None,
@@ -322,7 +303,7 @@ def fulfillments(
         line_item_ids: the invoice line items they ship (unique within a fulfillment).
         max_lines: the most lines per fulfillment (at least one).
     """
-    return _fulfillments(ids if ids is not None else _ids(), line_item_ids, max_lines)
+    return lined(Fulfillment, ids if ids is not None else _ids(), line_item_ids, max_lines)
 
 
 # -- books --------------------------------------------------------------------------------
