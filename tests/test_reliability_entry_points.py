@@ -24,6 +24,7 @@ from clickfunnels_orders import (
     Invoice,
     Order,
     OrdersError,
+    PayloadError,
     Replica,
     SignatureError,
     parse_webhook,
@@ -256,3 +257,21 @@ def test_a_store_refuses_a_stranger_and_stores_nothing(hostile: object, argument
             pass
         except Exception as error:  # noqa: BLE001  because any other exception is the failure
             pytest.fail(f"apply({argument}=...) raised {type(error).__name__}: {error}")
+
+
+WIDE = 10**5000  # past the interpreter's 4,300-digit limit for int -> str
+
+
+@pytest.mark.parametrize("key", ["event_type", "event_id", "subject_type", "subject_id"])
+def test_an_envelope_field_holding_a_huge_int_is_refused_with_a_payload_error(key: str) -> None:
+    """A 5,000-digit int in an envelope field is refused by name, its message still built."""
+    with pytest.raises(PayloadError) as caught:
+        parse_webhook(_mutated(BASE, key, WIDE))
+    assert "digits" in str(caught.value) or "int" in str(caught.value)
+
+
+@pytest.mark.parametrize("wide", [WIDE, 2**63, -(2**63)], ids=["huge", "2**63", "-2**63"])
+def test_an_entity_id_wider_than_64_bits_is_refused_by_name(wide: int) -> None:
+    """An id the API and the store could not hold is refused where the entity is built."""
+    with pytest.raises(InvalidValueError, match=r"id: .*64 bits"):
+        invoice(I.PAID, invoice_id=wide)

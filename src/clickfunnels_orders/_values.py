@@ -290,13 +290,17 @@ def to_bool(value: object, field: str) -> bool:
 
 def to_id(value: object, field: str) -> object:
     """Return ``value`` if it can serve as an id (hashable and not ``None``)."""
-    if type(value) is int or type(value) is str:
+    if type(value) is str or (type(value) is int and -MAX_INT <= value <= MAX_INT):
         return value
     if value is None:
         raise InvalidValueError(field, value, "an id (an int in ClickFunnels payloads)")
     if isinstance(value, bool):
         # True == 1 and hash(True) == hash(1): a bool id would merge with id 1.
         raise InvalidTypeError(field, value, "an id such as an int or a str (not a bool)")
+    if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        # Ids are 64-bit integers in the API and in stores; a far wider int is a mistake
+        # (and its repr raises past the interpreter's digit limit).
+        raise InvalidValueError(field, value, "an id that fits in 64 bits")
     try:
         hash(value)
     except TypeError:

@@ -33,13 +33,14 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from clickfunnels_orders._values import to_moment
+from clickfunnels_orders._values import MAX_INT, to_moment
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.errors import (
     InvalidTypeError,
     InvalidValueError,
     PayloadError,
     SignatureError,
+    shown,
 )
 from clickfunnels_orders.payloads import (
     fulfillment_from_api,
@@ -227,15 +228,21 @@ def _text(envelope: Mapping[str, Any], *keys: str) -> str:
     key, value = _first(envelope, *keys)
     if not isinstance(value, str) or not value:
         wanted = " or ".join(keys)
-        found = "missing" if value is None else f"got {value!r} ({type(value).__name__})"
+        found = "missing" if value is None else f"got {shown(value)} ({type(value).__name__})"
         raise PayloadError(key, f"{found}, expected a non-empty string in {wanted}", value=value)
     return value
 
 
 def _event_id(envelope: Mapping[str, Any]) -> str | int:
     key, value = _first(envelope, "event_id", "uuid")
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        found = "missing" if value is None else f"got {value!r} ({type(value).__name__})"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, str | int)
+        or value == ""
+        or (isinstance(value, int) and not -MAX_INT <= value <= MAX_INT)
+    ):
+        # An event id is kept and compared by stores, whose integers have 64 bits.
+        found = "missing" if value is None else f"got {shown(value)} ({type(value).__name__})"
         raise PayloadError(key, f"{found}, expected an event id in event_id or uuid", value=value)
     return value
 
@@ -243,14 +250,19 @@ def _event_id(envelope: Mapping[str, Any]) -> str | int:
 def _optional_text(envelope: Mapping[str, Any], key: str) -> str | None:
     value = envelope.get(key)
     if value is not None and not isinstance(value, str):
-        raise PayloadError(key, f"got {value!r}, expected a string or null", value=value)
+        raise PayloadError(key, f"got {shown(value)}, expected a string or null", value=value)
     return value
 
 
 def _subject_id(envelope: Mapping[str, Any]) -> Hashable | None:
     value = envelope.get("subject_id")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | str)):
-        raise PayloadError("subject_id", f"got {value!r}, expected an id (an int)", value=value)
+    if value is not None and (
+        isinstance(value, bool)
+        or not isinstance(value, int | str)
+        or (isinstance(value, int) and not -MAX_INT <= value <= MAX_INT)
+    ):
+        expected = "expected an id (an int of 64 bits)"
+        raise PayloadError("subject_id", f"got {shown(value)}, {expected}", value=value)
     return value
 
 
@@ -454,7 +466,7 @@ def verify_signature(
         raise SignatureError(f"the {TIMESTAMP_HEADER} header is missing")
     stamp = _stamp(timestamp)
     if not (stamp.isascii() and stamp.isdigit()):
-        raise SignatureError(f"the timestamp {stamp!r} is not a unix time in seconds")
+        raise SignatureError(f"the timestamp {shown(stamp)} is not a unix time in seconds")
     expected = _signature(raw, key, stamp)
     given = signature.strip().lower().removeprefix("sha256=")
     if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
@@ -462,7 +474,7 @@ def verify_signature(
     try:
         signed_at = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
     except (OverflowError, ValueError, OSError):
-        raise SignatureError(f"the timestamp {stamp!r} is out of range") from None
+        raise SignatureError(f"the timestamp {shown(stamp)} is out of range") from None
     drift = abs(moment - signed_at)
     if drift > tolerance:
         raise SignatureError(

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from clickfunnels_orders import machines
 from clickfunnels_orders._values import (
+    MAX_INT,
     MAX_QUANTITY,
     FrozenJson,
     to_bool,
@@ -54,8 +55,8 @@ NO_EXTRA: Final = FrozenJson({})
 
 
 def an_id(_instance: object, attribute: Any, value: object) -> None:
-    """Validate an id: hashable and not ``None``."""
-    if type(value) is not int and type(value) is not str:
+    """Validate an id: hashable, not ``None`` and, for an int, of 64 bits."""
+    if type(value) is not str and (type(value) is not int or not -MAX_INT <= value <= MAX_INT):
         to_id(value, attribute.name)
 
 
