@@ -28,24 +28,19 @@ import json
 import pickle
 import random
 import runpy
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
-# Running a program puts its folder first on the import path, and this folder holds
-# ``transitions.py`` (the benchmark of that name), which would shadow the ``transitions``
-# package the library imports. Take the folder off before importing the library.
+import dask.bag
+import distributed
+
+from clickfunnels_orders import Fulfillment, Invoice, rollup
+from clickfunnels_orders.dask import rollup as dask_rollup
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import dask.bag  # noqa: E402  because the import path is fixed first
-import distributed  # noqa: E402
-
-from clickfunnels_orders import Fulfillment, Invoice, rollup  # noqa: E402
-from clickfunnels_orders.dask import rollup as dask_rollup  # noqa: E402
 
 #: The example's generator: orders of one or two invoices, partial and cancelled shipments.
 _generate_book = runpy.run_path(str(_HERE.parent / "examples" / "rollup_dask.py"))["generate_book"]

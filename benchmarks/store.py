@@ -19,27 +19,20 @@ import argparse
 import datetime as dt
 import functools
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-# Running a program puts its folder first on the import path, and this folder holds
-# ``transitions.py`` (a benchmark), which would shadow the ``transitions`` package the
-# library imports. Take the folder off before importing the library.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-from clickfunnels_orders import (  # noqa: E402  because the import path is fixed first
+from clickfunnels_orders import (
     Invoice,
     InvoiceLineItem,
     Replica,
     parse_webhook,
 )
-from clickfunnels_orders.store import SQLiteStore  # noqa: E402  because ditto
-from clickfunnels_orders.store._codec import dump_json  # noqa: E402  because ditto
+from clickfunnels_orders.store import SQLiteStore
+from clickfunnels_orders.store._codec import dump_json
 
 T0 = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
 
