@@ -1,8 +1,10 @@
 """MkDocs hooks of the docs site (``hooks:`` in mkdocs.yml).
 
 Before the build, refuse to go on without the vendored mermaid (the diagrams would not
-draw, and the theme would fetch mermaid from a CDN instead). After it, take the theme's
-CDN fallbacks out of its script bundle, so the site names no CDN script at all.
+draw, and the theme would fetch mermaid from a CDN instead). On each page, show the
+docstrings' Sphinx roles (``:class:`Change```) as the plain code they name. After the
+build, take the theme's CDN fallbacks out of its script bundle, so the site names no
+CDN script at all.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from mkdocs.exceptions import PluginError
 VENDORED_MERMAID = Path("javascripts") / "vendor" / "mermaid.min.js"
 #: A script URL on a CDN host, as the theme's bundle names its fallbacks.
 _CDN_SCRIPT = re.compile(r'"https://unpkg\.com/[^"]*"')
+#: A Sphinx role before a code span, as mkdocstrings renders ``:class:`Change```.
+_ROLE = re.compile(r":(?:attr|class|data|exc|func|meth|mod|obj):(?=<code>)")
 #: An empty script: what a fallback loads instead.
 _INERT = '"data:text/javascript,"'
 
@@ -29,6 +33,11 @@ def on_pre_build(config: Any, **_: Any) -> None:
             " npm registry's mermaid package"
         )
         raise PluginError(msg)
+
+
+def on_page_content(html: str, **_: Any) -> str:
+    """Drop the Sphinx role before each code span of the page (the docstrings use them)."""
+    return _ROLE.sub("", html)
 
 
 def on_post_build(config: Any, **_: Any) -> None:
