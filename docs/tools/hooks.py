@@ -13,8 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import PluginError
-
 #: Where the docs session puts mermaid's ``dist/mermaid.min.js`` (not committed).
 VENDORED_MERMAID = Path("javascripts") / "vendor" / "mermaid.min.js"
 #: A script URL on a CDN host, as the theme's bundle names its fallbacks.
@@ -27,6 +25,9 @@ _INERT = '"data:text/javascript,"'
 
 def on_pre_build(config: Any, **_: Any) -> None:
     """Fail the build, saying how to get it, when the vendored mermaid is missing."""
+    # Imported here: the other hooks run (and are tested) without mkdocs.
+    from mkdocs.exceptions import PluginError  # noqa: PLC0415  # see above
+
     if not (Path(config["docs_dir"]) / VENDORED_MERMAID).is_file():
         msg = (
             f"docs/{VENDORED_MERMAID.as_posix()} is missing: `nox -s docs` brings it from the"
