@@ -2,20 +2,25 @@
 
 Sessions: ``tests`` on every Python the classifiers name, against the built wheel;
 ``coverage`` with its floor; ``lint``; ``types``; smoke runs of ``examples`` and
-``benchmarks``. A Python that is not installed is reported as skipped, not failed.
+``benchmarks``; ``docs``, the site built with warnings as errors, its notebook executed
+and its diagrams drawn in headless Chromium. A Python that is not installed is reported
+as skipped, not failed.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import shutil
+import tarfile
 import tomllib
 from pathlib import Path
 
 import nox
 
 nox.needs_version = ">=2025.5.1"
-nox.options.sessions = ["tests", "coverage", "lint", "types", "examples", "benchmarks"]
+nox.options.sessions = ["tests", "coverage", "lint", "types", "examples", "benchmarks", "docs"]
 nox.options.default_venv_backend = "uv|venv"
 # Skip, and say so, rather than fail when a Python is missing (nox would fail on CI).
 nox.options.error_on_missing_interpreters = False
@@ -33,6 +38,18 @@ PYTHONS = [
 DASK = PYPROJECT["project"]["optional-dependencies"]["dask"]
 #: The Python of the single-run sessions: the oldest supported, the README's.
 PYTHON = PYTHONS[0]
+
+#: The docs site's mermaid: the npm registry's package, pinned, checked against npm's
+#: integrity hash (``npm view mermaid@VERSION dist.integrity``) before it is used.
+MERMAID = "mermaid@11.17.2"
+MERMAID_INTEGRITY = (
+    "sha512-V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7"
+    "LoaRQxULMa80/qt5gHO73aCleBBg=="
+)
+#: Where mkdocs.yml expects it (not committed: .gitignore).
+MERMAID_JS = Path("docs/javascripts/vendor/mermaid.min.js")
+#: Debian's Chromium, which the site check drives (playwright downloads no browser).
+CHROMIUM = Path("/usr/bin/chromium")
 
 _wheels: list[Path] = []
 
@@ -107,3 +124,48 @@ def benchmarks(session: nox.Session) -> None:
     _install(session, _wheel(session), *DASK)
     for benchmark in sorted(Path("benchmarks").glob("*.py")):
         session.run("python", str(benchmark), "--quick")
+
+
+def _mermaid(session: nox.Session) -> None:
+    """Put mermaid's ``dist/mermaid.min.js`` where the site expects it, from the npm registry."""
+    cache = Path(session.cache_dir) / "npm"
+    tarball = cache / (MERMAID.replace("@", "-") + ".tgz")
+    if not tarball.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        session.run(
+            "npm", "pack", MERMAID, "--silent", "--pack-destination", str(cache), external=True
+        )
+    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    if f"sha512-{digest}" != MERMAID_INTEGRITY:
+        tarball.unlink()
+        session.error(f"{tarball.name}: got sha512-{digest}, expected {MERMAID_INTEGRITY}")
+    with tarfile.open(tarball) as archive:
+        member = archive.extractfile("package/dist/mermaid.min.js")
+        if member is None:
+            session.error(f"{tarball.name} holds no package/dist/mermaid.min.js")
+        MERMAID_JS.parent.mkdir(parents=True, exist_ok=True)
+        MERMAID_JS.write_bytes(member.read())
+
+
+def _chromium(session: nox.Session) -> None:
+    """Install Debian's ``chromium`` when it is missing (CI runs as root)."""
+    if CHROMIUM.exists():
+        return
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run("apt-get", "install", "-y", "-qq", "chromium", external=True, env=env)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the site (``mkdocs build --strict``), run its notebook, draw its diagrams."""
+    _install(session, _wheel(session), "--group", "docs")
+    _mermaid(session)
+    _chromium(session)
+    session.env["NO_MKDOCS_2_WARNING"] = "1"  # the theme's banner about its successor
+    site = Path("site")
+    session.run("mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site))
+    session.run(
+        "python", "docs/tools/run_notebook.py", "docs/analyst.ipynb", str(site / "analyst.ipynb")
+    )
+    session.run("python", "docs/tools/check_site.py", str(site), "--chromium", str(CHROMIUM))

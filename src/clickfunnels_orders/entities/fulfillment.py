@@ -24,7 +24,12 @@ __all__ = ["Fulfillment", "FulfillmentLine"]
 # makes a transition cheaper than ``attrs.evolve`` (a slotted copy goes field by field).
 @attrs.frozen(slots=False)
 class FulfillmentLine(Record):
-    """A quantity of one invoice line item shipped by a fulfillment."""
+    """A quantity of one invoice line item shipped by a fulfillment.
+
+    Attributes:
+        invoice_line_item_id: the invoice line item shipped.
+        quantity: how many of it, 1 or more.
+    """
 
     invoice_line_item_id: Hashable = attrs.field(validator=_fields.an_id)
     quantity: int = attrs.field(validator=_fields.a_quantity)
@@ -52,6 +57,15 @@ class Fulfillment(Lifecycle, ApiObject):
 
     It has no order id: each line points at an invoice line item, which points at its
     invoice and so at its order. One fulfillment may cover lines of several orders.
+
+    Attributes:
+        id: the fulfillment's id.
+        lines: what it ships, as `FulfillmentLine` values (one item may appear twice:
+            the quantities add up).
+        status: fulfilled, cancelled or restocked.
+        created_at: when it was created.
+        history: one :class:`Change` per event, oldest first.
+        extra: payload fields the model does not use, carried along untouched.
     """
 
     machine: ClassVar = machines.FULFILLMENT.machine

@@ -65,6 +65,18 @@ class InvoiceLineItem(Lifecycle):
     Its ``fulfillment_status`` follows the line-item machine: ``ignore``, ``unignore`` and
     ``complete`` are fired by users; the moves between unfulfilled, partially_fulfilled
     and fulfilled are derived from fulfilled quantities by the rollup.
+
+    Attributes:
+        id: the line's id, unique within its invoice (and within a rollup's invoices).
+        invoice_id: the id of the invoice that holds it.
+        variant_id: the product variant billed.
+        quantity: how many, 1 or more.
+        amount: the line's amount, a non-negative ``Decimal``.
+        fulfillment_required: whether the line ships at all.
+        fulfillment_status: the line-item machine's status.
+        history: one :class:`Change` per event, oldest first.
+        payment_type: copied from the order line (an open string).
+        extra: payload fields the model does not use, carried along untouched.
     """
 
     machine: ClassVar = machines.INVOICE_LINE_ITEM.machine
@@ -158,6 +170,27 @@ class Invoice(Lifecycle, ApiObject):
     Its ``status`` follows the invoice machine (see :mod:`clickfunnels_orders.machines`):
     managed invoices (Payments AI, Stripe) move by events; external ones also accept
     :meth:`set_status`.
+
+    Attributes:
+        id: the invoice's id.
+        order_id: the id of the order it bills.
+        status: the invoice machine's status.
+        line_items: its `InvoiceLineItem` values, ids unique within the invoice.
+        currency: the ISO currency code, upper-cased.
+        total_amount: what the invoice bills.
+        amount_paid: what has been paid, at most ``total_amount``; when not given, the
+            total for a paid, partially-refunded, disputed or refunded invoice, else 0.
+        amount_refunded: what has been refunded, at most ``amount_paid``; when not
+            given, everything paid for a refunded invoice, else 0.
+        issued_at: when it was issued (:meth:`issue`).
+        due_at: when payment is due; the time rules of :meth:`advance` start from it.
+        paid_at: when it was paid in full.
+        payment_processor: who takes the payment; ``external`` invoices also accept
+            :meth:`set_status`.
+        history: one :class:`Change` per event, oldest first.
+        invoice_type: an :class:`InvoiceType`, or a string the API sent that names none
+            (see :attr:`invoice_type_is_unknown`), or ``None``.
+        extra: payload fields the model does not use, carried along untouched.
     """
 
     machine: ClassVar = machines.INVOICE.machine

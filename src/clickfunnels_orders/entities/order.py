@@ -62,6 +62,15 @@ class OrderLineItem(Record):
     Order lines change over an order's life (upgrades, downgrades); invoices keep a
     frozen copy of them. Their ids are not checked for uniqueness: real payloads repeat
     them.
+
+    Attributes:
+        id: the line's id.
+        variant_id: the product variant sold (``products_variant.id``).
+        quantity: how many, 1 or more.
+        amount: the unit price (``products_price.amount``), a non-negative ``Decimal``.
+        payment_type: an open string; ``subscription`` and ``payment_plan`` recur.
+        fulfillment_required: whether the variant ships (``products_variant.fulfillment_required``).
+        extra: payload fields the model does not use, carried along untouched.
     """
 
     id: Hashable = attrs.field(validator=_fields.an_id)
@@ -100,6 +109,26 @@ class Order(Lifecycle, ApiObject):
     ``service_status`` follows the order machine, whose routes depend on the payment
     processor and the order type; ``billing_status`` mirrors the order's latest invoice
     (see :meth:`apply_invoice`).
+
+    Attributes:
+        id: the order's id.
+        contact_id: the contact who ordered.
+        currency: the ISO currency code, upper-cased.
+        line_items: the order's `OrderLineItem` values.
+        payment_processor: who takes the payments; ``external`` orders also accept
+            :meth:`set_status`.
+        live_mode: ``False`` for a test-mode order.
+        service_status: where the order is in its lifecycle (the order machine).
+        billing_status: the status of the order's latest invoice.
+        order_type: one-time or subscription; when not given, ``subscription-order`` if
+            any line is recurring, else ``one-time-order``.
+        created_at: when the order was placed.
+        canceled_at: when it was last cancelled.
+        churned_at: when that cancellation takes effect.
+        cancel_reason: why, in the processor's vocabulary.
+        paid_until: the end of the period paid for (subscriptions).
+        history: one :class:`Change` per event, oldest first.
+        extra: payload fields the model does not use, carried along untouched.
     """
 
     machine: ClassVar = machines.ORDER.machine

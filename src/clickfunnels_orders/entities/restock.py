@@ -27,6 +27,14 @@ class Restock(Lifecycle, ApiObject):
     Read and written like a fulfillment (lines from ``included_invoices_line_items``).
     A ``restocked`` restock releases its quantities from what is fulfilled; a
     ``cancelled`` one releases nothing, and cancelling is final.
+
+    Attributes:
+        id: the restock's id.
+        lines: what it releases, as `FulfillmentLine` values.
+        status: restocked or cancelled.
+        created_at: when it was created.
+        history: one :class:`Change` per event, oldest first.
+        extra: payload fields the model does not use, carried along untouched.
     """
 
     machine: ClassVar = machines.RESTOCK.machine

@@ -47,6 +47,20 @@ class Transaction(Lifecycle, ApiObject):
     partially-refunded or refunded (:meth:`refund`, :meth:`refund_partially`), and a
     refund transaction names the charge in ``adjusted_transaction_id``
     (:meth:`refund_of`).
+
+    Attributes:
+        id: the transaction's id.
+        order_id: the id of its order.
+        status: a :class:`TransactionStatus`, or the string the API sent.
+        external_type: ``sale``, ``capture``, ``refund``, ... (an open string).
+        result: ``approved``, ... (an open string).
+        amount: the amount moved, a non-negative ``Decimal``.
+        currency: the ISO currency code, upper-cased.
+        reason: why (a refund's reason), when the API says.
+        adjusted_transaction_id: for a refund, the charge it refunds.
+        created_at: when it happened.
+        history: one :class:`Change` per event, oldest first.
+        extra: payload fields the model does not use, carried along untouched.
     """
 
     machine: ClassVar = machines.TRANSACTION.machine
