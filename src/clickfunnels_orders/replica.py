@@ -1,10 +1,10 @@
-"""A webhook consumer's replica: local copies of orders, invoices and fulfillments.
+"""A webhook consumer's replica: local copies of orders, invoices, fulfillments and more.
 
 ClickFunnels delivers webhooks at least once, retries for up to a day, and does not keep
-them in order. :class:`Replica` keeps the latest known version of each entity from the
-events it is given, and reports for each event whether it was applied, skipped as a
-duplicate or skipped as stale (or ignored, when it carries no order, invoice or
-fulfillment).
+them in order. :class:`Replica` keeps the latest known version of each entity (order,
+invoice, fulfillment, transaction, restock) from the events it is given, and reports for
+each event whether it was applied, skipped as a duplicate or skipped as stale (or
+ignored, when it carries none of them).
 
 The rules:
 
@@ -50,7 +50,7 @@ from typing import Final, TypeVar
 import attrs
 
 from clickfunnels_orders._values import to_id, to_instances, to_moment, to_tuple
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Transaction
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, shown
 from clickfunnels_orders.machines import CompiledMachine
 from clickfunnels_orders.webhooks import WebhookEvent, updated_at_of
@@ -65,8 +65,8 @@ __all__ = [
     "decide",
 ]
 
-Entity = Order | Invoice | Fulfillment | Transaction
-EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction)
+Entity = Order | Invoice | Fulfillment | Transaction | Restock
+EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction, Restock)
 
 #: How long event ids are remembered: ClickFunnels retries for up to a day, so three
 #: days leaves room for a consumer that was down for a while.
@@ -175,7 +175,8 @@ def decide(event: WebhookEvent, *, seen: bool, held: HeldVersion | None) -> Deci
         return Decision(
             result(
                 ApplyOutcome.IGNORED,
-                f"no order, invoice, fulfillment or transaction in {event.subject_type} data",
+                f"no order, invoice, fulfillment, transaction or restock in "
+                f"{event.subject_type} data",
             ),
             remember=True,
         )
@@ -214,7 +215,7 @@ def _reachable(machine: CompiledMachine) -> Mapping[str, frozenset[str]]:
 
 
 class Replica:
-    """Local copies of orders, invoices and fulfillments, kept up to date from webhooks.
+    """Local copies of orders, invoices, fulfillments, transactions and restocks, from webhooks.
 
     Args:
         entities: versions already held (say, fetched from the API at start-up); their
@@ -245,11 +246,11 @@ class Replica:
             for index, event_id in enumerate(to_tuple(seen_event_ids, "seen_event_ids")):
                 self._seen[to_id(event_id, f"seen_event_ids[{index}]")] = None  # type: ignore[index]  # to_id checked it is hashable
         for index, entity in enumerate(to_tuple(entities, "entities")):
-            if not isinstance(entity, Order | Invoice | Fulfillment | Transaction):
+            if not isinstance(entity, Order | Invoice | Fulfillment | Transaction | Restock):
                 raise InvalidTypeError(
                     f"entities[{index}]",
                     entity,
-                    "an Order, an Invoice, a Fulfillment or a Transaction",
+                    "an Order, an Invoice, a Fulfillment, a Transaction or a Restock",
                 )
             key = (type(entity), entity.id)
             self._entities[key] = entity
@@ -282,8 +283,13 @@ class Replica:
         """The transactions held, by id (a read-only snapshot)."""
         return self._of(Transaction)
 
+    @property
+    def restocks(self) -> Mapping[Hashable, Restock]:
+        """The restocks held, by id (a read-only snapshot)."""
+        return self._of(Restock)
+
     def get(self, cls: type[EntityT], entity_id: Hashable) -> EntityT | None:
-        """Return the held ``Order``, ``Invoice``, ``Fulfillment`` or ``Transaction`` (or None)."""
+        """Return the held entity of class ``cls`` (``Order``, ... ``Restock``), or None."""
         entity = self._entities.get((cls, to_id(entity_id, "entity_id")))
         return entity if isinstance(entity, cls) else None
 
