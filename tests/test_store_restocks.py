@@ -73,11 +73,13 @@ def test_a_restock_is_kept_by_the_rules_every_entity_follows(home_name: str) -> 
         replica = Replica()
         apply = _store_apply(kept) if home_name == "store" else replica.apply
         get = kept.get if home_name == "store" else replica.get
+        books: Any = kept if home_name == "store" else replica
         apply(event("i1", an_invoice(quantities=(3,)), 1))
         apply(event("f1", a_fulfillment(1, (20, 2)), 2))
         restocked = a_restock(7, (20, 1))
         cancelled = restocked.cancel(at=later(5))
         first = apply(restock_event("r1", restocked, 3))
+        assert books.fulfilled_quantity(20) == 1
         again = apply(restock_event("r1", restocked, 3))
         cancel = restock_event("r2", cancelled, 5)
         newer = apply(cancel)
@@ -86,8 +88,27 @@ def test_a_restock_is_kept_by_the_rules_every_entity_follows(home_name: str) -> 
         assert outcomes == ["applied", "duplicate", "applied", "stale"]
         assert first.subject == ("Restock", 7)
         assert get(Restock, 7) == carried(cancel, Restock)
+        assert books.fulfilled_quantity(20) == 2
+        assert books.order_status(1) is OrderFulfillmentStatus.PARTIALLY_FULFILLED
         if home_name == "replica":
             assert replica.restocks == {7: carried(cancel, Restock)}
+
+
+def test_the_replica_keeps_a_restock_before_its_shipment_and_its_queries_say_so() -> None:
+    """Never refusing, the replica's queries raise what compute raises until the shipment is in."""
+    replica = Replica()
+    replica.apply(event("i1", an_invoice(quantities=(2,)), 1))
+    result = replica.apply(restock_event("r1", a_restock(1, (20, 1)), 3))
+    assert result.outcome is ApplyOutcome.APPLIED
+    with pytest.raises(OverReleaseError):
+        replica.order_status(1)
+    replica.apply(event("f1", a_fulfillment(1, (20, 2)), 2))
+    assert replica.fulfilled_quantity(20) == 1
+    assert dict(replica.remaining(1)) == {20: 1}
+    assert replica.invoice_status(2) is InvoiceFulfillmentStatus.PARTIAL
+    assert replica.snapshot() == rollup.compute(
+        [an_invoice(quantities=(2,))], [a_fulfillment(1, (20, 2)), a_restock(1, (20, 1))]
+    )
 
 
 def test_a_published_restock_comes_back_as_delivered(store: SQLiteStore) -> None:

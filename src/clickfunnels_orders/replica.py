@@ -36,6 +36,14 @@ function, so the two cannot disagree.
 The replica is plain in-memory state with no clock and no I/O; it never raises for an
 event it is given (parse bodies with :func:`~clickfunnels_orders.webhooks.parse_webhook`
 first, which raises ``PayloadError`` for malformed ones).
+
+It answers the store's rollup queries (``order_status``, ``invoice_status``,
+``line_item_status``, ``remaining``, ``fulfilled_quantity``, ``snapshot``) from
+:func:`rollup.compute` over what it holds, as the store's ``snapshot()`` is defined:
+the invoices, and the fulfillments and restocks whose line items are all held. The
+store checks each delivery against that rollup and refuses what ``compute`` refuses;
+the replica keeps what it is told, so its queries raise that ``OrdersError`` instead,
+until the versions held agree again (a restock held before the shipment it releases).
 """
 
 from __future__ import annotations
@@ -49,10 +57,16 @@ from typing import Final, TypeVar
 
 import attrs
 
+from clickfunnels_orders import rollup
 from clickfunnels_orders._values import to_id, to_instances, to_moment, to_tuple
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, shown
 from clickfunnels_orders.machines import CompiledMachine
+from clickfunnels_orders.statuses import (
+    InvoiceFulfillmentStatus,
+    LineItemFulfillmentStatus,
+    OrderFulfillmentStatus,
+)
 from clickfunnels_orders.webhooks import WebhookEvent, updated_at_of
 
 __all__ = [
@@ -237,6 +251,7 @@ class Replica:
         self._versions: dict[tuple[type, Hashable], HeldVersion] = {}
         self._window = to_window(dedupe_window)
         self._seen: dict[str | int, dt.datetime | None] = {}
+        self._rollup: rollup.FulfillmentRollup | None = None
         if isinstance(seen_event_ids, Mapping):
             for event_id, moment in seen_event_ids.items():
                 field = f"seen_event_ids[{shown(event_id)}]"
@@ -298,6 +313,50 @@ class Replica:
         """How long :meth:`prune` keeps an event id after it was received."""
         return self._window
 
+    # -- the rollup ------------------------------------------------------------------------
+
+    def snapshot(self) -> rollup.FulfillmentRollup:
+        """Return ``compute`` over the invoices, fulfillments and restocks held.
+
+        Fulfillments and restocks whose line items are not all held are left out, as the
+        store leaves them out. Computed once per change of what is held.
+
+        Raises:
+            OrdersError: what ``compute`` raises for the versions held (the store would
+                have refused the delivery that brought them).
+        """
+        if self._rollup is None:
+            invoices = self.invoices
+            known = {item.id for invoice in invoices.values() for item in invoice.line_items}
+            lined: list[Fulfillment | Restock] = [
+                entity
+                for entity in self._entities.values()
+                if isinstance(entity, Fulfillment | Restock)
+                and all(line.invoice_line_item_id in known for line in entity.lines)
+            ]
+            self._rollup = rollup.compute(list(invoices.values()), lined)
+        return self._rollup
+
+    def order_status(self, order_id: Hashable) -> OrderFulfillmentStatus:
+        """Return an order's fulfillment status, as :meth:`snapshot` says."""
+        return self.snapshot().order_status(order_id)
+
+    def invoice_status(self, invoice_id: Hashable) -> InvoiceFulfillmentStatus:
+        """Return a held invoice's fulfillment status (``UnknownInvoiceError`` if none)."""
+        return self.snapshot().invoice_status(invoice_id)
+
+    def line_item_status(self, line_item_id: Hashable) -> LineItemFulfillmentStatus:
+        """Return a held line item's status (``UnknownLineItemError`` if none)."""
+        return self.snapshot().line_item_status(line_item_id)
+
+    def fulfilled_quantity(self, line_item_id: Hashable) -> int:
+        """Return what is shipped of a held line item, less what restocks released."""
+        return self.snapshot().fulfilled_quantity(line_item_id)
+
+    def remaining(self, order_id: Hashable) -> Mapping[Hashable, int]:
+        """Return what is still to ship for an order: line-item id to quantity."""
+        return self.snapshot().remaining(order_id)
+
     @property
     def seen_event_ids(self) -> frozenset[str | int]:
         """Every event id processed and not pruned (to persist, and pass back at start-up)."""
@@ -332,6 +391,7 @@ class Replica:
         if decision.remember:
             self._seen[event.event_id] = received
         if entity is not None and key is not None and decision.version is not None:
+            self._rollup = None
             self._versions[key] = decision.version
             if decision.version.deleted:
                 self._entities.pop(key, None)
