@@ -219,6 +219,7 @@ def test_cancelling_a_fulfillment_a_restock_released_is_refused(store: SQLiteSto
     with pytest.raises(OverReleaseError) as refused:
         store.apply(event("f2", shipped.cancel(at=later(4)), 4), received_at=T0)
     assert refused.value.releaser == "fulfillment 1"
+    assert (refused.value.fulfilled, refused.value.requested) == (1, 2)
     held = store.get(Fulfillment, 1)
     assert held is not None
     assert held.status == "fulfilled"

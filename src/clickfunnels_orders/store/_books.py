@@ -91,10 +91,6 @@ class Ledger:
     flag: str
     column: str
 
-    def counts_as(self, entity: Fulfillment | Restock) -> bool:
-        """Whether ``entity`` is in the status that counts (fulfilled; restocked)."""
-        return entity.counts
-
 
 FULFILLMENTS: Final = Ledger(
     "fulfillment",
@@ -152,7 +148,7 @@ def check_lines(
     *,
     cause: str,
     entity_id: Hashable = None,
-    wanted: Mapping[str, int] | None = None,
+    shift: Mapping[str, int] | None = None,
 ) -> None:
     """Refuse what ``compute`` would refuse of these lines, as they now stand.
 
@@ -161,13 +157,15 @@ def check_lines(
         line_keys: the lines a change touched.
         cause: what changed them, for messages (``fulfillment 3``, ``invoice 2``).
         entity_id: the fulfillment or restock that changed them, if one did.
-        wanted: its quantity per line (to say what it asked for).
+        shift: how much the change moved each line's net fulfilled quantity (to say
+            what it asked for).
 
     Raises:
         OverReleaseError: restocks release more of a line than fulfillments shipped.
         OverFulfillmentError: a line's net fulfilled quantity exceeds its quantity (an
             ``OverFulfilledLineError`` when no single fulfillment or restock is to blame).
     """
+    shift = shift or {}
     for line_key in sorted(set(line_keys)):
         row = connection.execute(
             "SELECT quantity, fulfilled, released FROM line_items WHERE line_item_id = ?",
@@ -176,18 +174,20 @@ def check_lines(
         if row is None:
             continue
         quantity, fulfilled, released = row
-        if released > fulfilled:
+        net = fulfilled - released
+        moved = shift.get(line_key, 0)
+        if net < 0:
+            # What the change released, against what was fulfilled before it (or, with
+            # no single change to blame, all that is released against all shipped).
             raise OverReleaseError(
                 releaser=cause,
                 line_item_id=load_key(line_key),
-                fulfilled=fulfilled,
-                requested=released,
+                fulfilled=net - moved if moved < 0 else fulfilled,
+                requested=-moved if moved < 0 else released,
             )
-        net = fulfilled - released
         if net <= quantity:
             continue
-        requested = (wanted or {}).get(line_key, 0)
-        if entity_id is None or not requested:
+        if entity_id is None or moved <= 0:
             raise OverFulfilledLineError(
                 cause=cause, line_item_id=load_key(line_key), quantity=quantity, fulfilled=net
             )
@@ -195,8 +195,8 @@ def check_lines(
             fulfillment_id=entity_id,
             line_item_id=load_key(line_key),
             quantity=quantity,
-            already=net - requested,
-            requested=requested,
+            already=net - moved,
+            requested=moved,
         )
 
 
@@ -231,12 +231,14 @@ def record_lines(
         (key,),
     ).fetchone()
     touched = _orders_of(connection, ledger, key)
-    line_keys = set(_lines_of(connection, ledger, key))
-    if held is not None and held == (1, 0):
+    held_lines = _lines_of(connection, ledger, key)
+    counted_before = held_lines if held == (1, 0) else {}
+    if counted_before:
         _count(connection, ledger, key, -1)
     connection.execute(f"DELETE FROM {ledger.lines} WHERE {ledger.key} = ?", (key,))  # noqa: S608  because the names are the module's constants
     connection.execute(f"DELETE FROM {ledger.counts} WHERE {ledger.key} = ?", (key,))  # noqa: S608  because the names are the module's constants
     wanted: dict[str, int] = {}
+    counted_now: dict[str, int] = {}
     if entity is not None:
         entity_id = entity.id
         wanted = {
@@ -253,23 +255,29 @@ def record_lines(
             " WHERE li.line_item_id = el.line_item_id)",
             (key,),
         ).fetchone()
-        counts = ledger.counts_as(entity)
+        counts = entity.counts
         connection.execute(
             f"INSERT INTO {ledger.counts} ({ledger.key}, {ledger.flag}, missing) VALUES (?, ?, ?)",  # noqa: S608  because the names are the module's constants
             (key, int(counts), missing),
         )
         if counts and missing == 0:
+            counted_now = wanted
             touched |= _count(connection, ledger, key, 1)
         else:
             touched |= _orders_of(connection, ledger, key)
     if not check:
         return touched
+    # Fulfillments add to the net fulfilled quantity, restocks take from it.
+    sign = 1 if ledger.column == "fulfilled" else -1
+    lines = held_lines.keys() | wanted.keys()
     check_lines(
         connection,
-        line_keys | wanted.keys(),
+        lines,
         cause=f"{ledger.kind} {shown(entity_id)}",
         entity_id=entity_id,
-        wanted=wanted,
+        shift={
+            line: sign * (counted_now.get(line, 0) - counted_before.get(line, 0)) for line in lines
+        },
     )
     return touched
 
