@@ -325,3 +325,18 @@ def test_a_restock_kept_on_disk_survives_a_reopen(tmp_path: Path) -> None:
         assert store.fulfilled_quantity(20) == 1
         sent = envelope("x", a_restock(1, (20, 2)), later(3))
         assert store.get(Restock, 1) == Restock.from_api(sent["data"])
+
+
+def test_an_invoice_that_lets_a_fulfillment_over_ship_another_invoice_is_refused(
+    store: SQLiteStore,
+) -> None:
+    """A fulfillment waiting for one invoice may over-ship a line of another: checked too."""
+    store.apply(event("i1", an_invoice(2, quantities=(2,)), 1), received_at=T0)
+    store.apply(event("f1", a_fulfillment(1, (20, 1)), 2), received_at=T0)
+    store.apply(event("f2", a_fulfillment(2, (20, 2), (30, 1)), 2), received_at=T0)
+    assert store.fulfilled_quantity(20) == 1
+    with pytest.raises(OverFulfillmentError) as refused:
+        store.apply(event("i2", an_invoice(3, order_id=5), 3), received_at=T0)
+    assert refused.value.line_item_id == 20
+    assert store.get(Invoice, 3) is None
+    assert store.fulfilled_quantity(20) == 1

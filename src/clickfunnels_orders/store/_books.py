@@ -323,8 +323,14 @@ def _forget_lines(connection: sqlite3.Connection, line_keys: Iterable[str]) -> N
             )
 
 
-def _count_waiting(connection: sqlite3.Connection, line_keys: Iterable[str]) -> set[str]:
-    """Mark line items known; count what was waiting only for them, fulfillments first."""
+def _count_waiting(
+    connection: sqlite3.Connection, line_keys: Iterable[str], lines_counted: set[str]
+) -> set[str]:
+    """Mark line items known; count what was waiting only for them, fulfillments first.
+
+    Returns the orders touched; adds the lines of what now counts to ``lines_counted``
+    (some may be lines of other invoices, already known).
+    """
     keys = list(line_keys)
     touched: set[str] = set()
     for ledger in _LEDGERS:
@@ -346,6 +352,7 @@ def _count_waiting(connection: sqlite3.Connection, line_keys: Iterable[str]) -> 
                 (key,),
             ).fetchone()
             if state == (1, 0):
+                lines_counted.update(_lines_of(connection, ledger, key))
                 touched |= _count(connection, ledger, key, 1)
     return touched
 
@@ -409,8 +416,9 @@ def record_invoice(
                 (line_key, invoice_key, order_key, item.quantity, item.fulfillment_status),
             )
             now_known.append(line_key)
-    touched |= _count_waiting(connection, now_known)
-    check_lines(connection, items, cause=f"invoice {shown(invoice.id)}")
+    lines_counted: set[str] = set()
+    touched |= _count_waiting(connection, now_known, lines_counted)
+    check_lines(connection, items.keys() | lines_counted, cause=f"invoice {shown(invoice.id)}")
     return touched
 
 
