@@ -168,7 +168,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"({loop_time * 1e3:.0f} ms)"
     )
 
-    payloads = [inv.to_api() for inv in invoices] + [f.to_api() for f in fulfillments]
+    # Fulfillments as the API writes them, with the fulfillment_number that tells a
+    # cancelled one from a cancelled restock in the Dask fold.
+    payloads = [inv.to_api() for inv in invoices]
+    payloads += [f.to_api() | {"fulfillment_number": f.id} for f in fulfillments]
     rng.shuffle(payloads)
     with tempfile.TemporaryDirectory() as folder:
         paths = write_shards(Path(folder), payloads, 16)

@@ -121,7 +121,10 @@ def write_shards(
     for invoice in invoices:
         lines[hash(invoice.order_id) % shards].append(json.dumps(invoice.to_api()))
     for fulfillment in fulfillments:
-        lines[hash(fulfillment.id) % shards].append(json.dumps(fulfillment.to_api()))
+        # The API writes a fulfillment_number on every fulfillment; it is what tells a
+        # cancelled fulfillment from a cancelled restock (clickfunnels_orders.dask).
+        payload = fulfillment.to_api() | {"fulfillment_number": fulfillment.id}
+        lines[hash(fulfillment.id) % shards].append(json.dumps(payload))
     paths = []
     for index, shard in enumerate(lines):
         path = folder / f"book-{index:03}.jsonl"

@@ -1,12 +1,17 @@
 """Webhook deliveries for the store's tests: random worlds of orders, invoices, fulfillments.
 
 A *world* is a few orders, their invoices (line-item ids unique across them),
-fulfillments of those line items and transactions of the orders, each walked through
-its lifecycle by the entities' own events; every version becomes one envelope, dated
-by its moment. A *delivery plan* is those envelopes as webhooks really arrive:
-shuffled, some retried under the same event id, some old versions re-sent under a new
-one. Line items hold more than all the fulfillments together can ship, so no plan is
-ever refused by the rollup.
+fulfillments of those line items, restocks of what some of them shipped and
+transactions of the orders, each walked through its lifecycle by the entities' own
+events; every version becomes one envelope, dated by its moment. A *delivery plan* is
+those envelopes as webhooks really arrive: shuffled, some retried under the same event
+id, some old versions re-sent under a new one. Line items hold more than all the
+fulfillments together can ship, so nothing is ever over-fulfilled. Each restock
+releases one unit that a fulfillment which is never cancelled ships, so every world's
+newest versions are a book ``compute`` accepts; but a restock may arrive before the
+fulfillment it releases, or a cancellation of another fulfillment of its line after
+it, and the store then refuses the delivery until the fulfillment is in, as
+ClickFunnels would retry it: :func:`deliver` retries refused deliveries at the end.
 
 Everything is drawn from a ``random.Random``, so Hypothesis (``st.randoms()``) and plain
 seeded tests (the crash and two-process tests) build plans the same way.
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
@@ -28,6 +33,8 @@ from clickfunnels_orders import (
     InvoiceStatus,
     Order,
     OrderLineItem,
+    OrdersError,
+    Restock,
     Transaction,
     WebhookEvent,
     parse_webhook,
@@ -41,15 +48,17 @@ SUBJECTS: Final = {
     Invoice: "Orders::Invoice",
     Fulfillment: "Fulfillment",
     Transaction: "Orders::Transaction",
+    Restock: "Orders::Invoices::Restock",
 }
 NAMES: Final = {
     Order: "order",
     Invoice: "orders/invoice",
     Fulfillment: "fulfillment",
     Transaction: "orders/transaction",
+    Restock: "orders/invoices/restock",
 }
 
-Entity = Order | Invoice | Fulfillment | Transaction
+Entity = Order | Invoice | Fulfillment | Transaction | Restock
 T = TypeVar("T")
 
 
@@ -148,7 +157,45 @@ def world(rng: random.Random, *, ties: bool = False) -> list[dict[str, Any]]:
             lines=tuple(FulfillmentLine(invoice_line_item_id=i, quantity=1) for i in chosen),
         )
         add(_walk(rng, fulfillment, T0 + dt.timedelta(minutes=rng.randint(0, 30)), ties=ties))
+    for number in range(1, rng.randint(0, 2) + 1):
+        if not line_ids:
+            break
+        released = rng.choice(line_ids)
+        # A shipment that is never cancelled, so the restock always has what it releases.
+        kept = Fulfillment(
+            id=100 + number, lines=(FulfillmentLine(invoice_line_item_id=released, quantity=1),)
+        )
+        add([(kept, T0 + dt.timedelta(minutes=rng.randint(0, 30)))])
+        restock = Restock(
+            id=number, lines=(FulfillmentLine(invoice_line_item_id=released, quantity=1),)
+        )
+        add(_walk(rng, restock, T0 + dt.timedelta(minutes=rng.randint(0, 30)), ties=ties))
     return envelopes
+
+
+def deliver(
+    apply: Callable[[WebhookEvent], T], deliveries: Sequence[WebhookEvent]
+) -> list[tuple[WebhookEvent, T]]:
+    """Apply ``deliveries`` in order, retrying those refused at the end, as ClickFunnels does.
+
+    Returns each accepted delivery with its report, in the order accepted. A delivery
+    still refused once a whole round of retries accepts nothing raises that refusal.
+    """
+    accepted: list[tuple[WebhookEvent, T]] = []
+    waiting = list(deliveries)
+    while waiting:
+        refused: list[WebhookEvent] = []
+        last: OrdersError | None = None
+        for event in waiting:
+            try:
+                accepted.append((event, apply(event)))
+            except OrdersError as error:
+                refused.append(event)
+                last = error
+        if len(refused) == len(waiting) and last is not None:
+            raise last
+        waiting = refused
+    return accepted
 
 
 def delivered(rng: random.Random, envelopes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from clickfunnels_orders import (
     OrderFulfillmentStatus,
     OrderLineItem,
     Replica,
+    Restock,
     Transaction,
     diagram,
     parse_webhook,
@@ -60,7 +61,9 @@ def write_lines(path: Path, records: Sequence[object]) -> Path:
     return path
 
 
-def expected_report(invoices: Sequence[Invoice], fulfillments: Sequence[Fulfillment]) -> list[Any]:
+def expected_report(
+    invoices: Sequence[Invoice], fulfillments: Sequence[Fulfillment | Restock]
+) -> list[Any]:
     """The JSON Lines objects API.md section 12 asks for, from ``rollup.compute`` itself."""
     result = rollup.compute(invoices, fulfillments)
     variants = {item.id: item.variant_id for inv in invoices for item in inv.line_items}
@@ -171,7 +174,10 @@ def test_report_json_over_delivered_envelopes_is_compute_over_what_the_replica_k
     done = run("report", str(source), "--format", "json")
     assert done.returncode == 0, done.stderr
     replica = replica_of(envelopes)
-    expected = expected_report(list(replica.invoices.values()), list(replica.fulfillments.values()))
+    expected = expected_report(
+        list(replica.invoices.values()),
+        [*replica.fulfillments.values(), *replica.restocks.values()],
+    )
     assert json_lines(done.stdout) == expected
 
 
@@ -185,7 +191,10 @@ def test_report_reads_a_json_array_of_api_objects_mixed_with_envelopes(tmp_path:
     done = run("report", str(source), "--format", "json")
     assert done.returncode == 0, done.stderr
     replica = replica_of(envelopes)
-    expected = expected_report(list(replica.invoices.values()), list(replica.fulfillments.values()))
+    expected = expected_report(
+        list(replica.invoices.values()),
+        [*replica.fulfillments.values(), *replica.restocks.values()],
+    )
     assert json_lines(done.stdout) == expected
     assert [line["order_id"] for line in expected] == sorted(line["order_id"] for line in expected)
 
@@ -334,6 +343,43 @@ def test_report_over_a_store_equals_report_over_the_export_ingested(tmp_path: Pa
     assert from_store.returncode == from_export.returncode == 0
     assert from_store.stdout == from_export.stdout
     assert json_lines(from_store.stdout)
+
+
+def test_ingest_retries_a_restock_delivered_before_its_shipment(tmp_path: Path) -> None:
+    """A refused delivery is tried again after the rest; the store then matches the export."""
+    one = FulfillmentLine(invoice_line_item_id=10, quantity=1)
+    envelopes = [
+        envelope("r1", Restock(id=1, lines=(one,)), T0 + dt.timedelta(minutes=3)),
+        envelope("i1", paid_invoice(1, (10, 2)), T0),
+        envelope("f1", Fulfillment(id=1, lines=(one, one)), T0 + dt.timedelta(minutes=2)),
+    ]
+    source = write_lines(tmp_path / "deliveries.jsonl", envelopes)
+    database = tmp_path / "store.db"
+    ingested = run("ingest", str(source), "--db", str(database))
+    assert ingested.returncode == 0, ingested.stderr
+    assert ingested.stdout.startswith("3 applied")
+    with SQLiteStore(database) as store:
+        assert store.fulfilled_quantity(10) == 1
+    from_store = run("report", str(database), "--format", "json")
+    from_export = run("report", str(source), "--format", "json")
+    assert from_store.stdout == from_export.stdout
+    assert json_lines(from_store.stdout)[0]["remaining"][0]["quantity"] == 1
+
+
+def test_a_restock_compute_refuses_is_reported_and_left_out(tmp_path: Path) -> None:
+    """A restock releasing more than was shipped: reported at its record, the rest counted."""
+    one = FulfillmentLine(invoice_line_item_id=10, quantity=1)
+    envelopes = [
+        envelope("i1", paid_invoice(1, (10, 2)), T0),
+        envelope("f1", Fulfillment(id=1, lines=(one,)), T0),
+        envelope("r1", Restock(id=1, lines=(one,)), T0),
+        envelope("r2", Restock(id=2, lines=(one,)), T0),
+    ]
+    source = write_lines(tmp_path / "deliveries.jsonl", envelopes)
+    done = run("report", str(source), "--format", "json")
+    assert done.returncode == 1
+    assert done.stderr.startswith("deliveries.jsonl:4: included_invoices_line_items: left out")
+    assert json_lines(done.stdout)[0]["remaining"][0]["quantity"] == 2
 
 
 def test_the_progress_bar_stays_off_standard_error_when_it_is_not_a_terminal(

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from clickfunnels_orders import (
     DuplicateIdError,
     DuplicateLineItemError,
+    Fulfillment,
     FulfillmentConflictError,
+    FulfillmentLine,
     FulfillmentStatus,
     InvalidTypeError,
     Invoice,
@@ -26,6 +28,9 @@ from clickfunnels_orders import (
     OrdersError,
     OverFulfilledLineError,
     OverFulfillmentError,
+    OverReleaseError,
+    Restock,
+    RestockStatus,
     UnknownLineItemError,
 )
 from clickfunnels_orders.rollup import (
@@ -40,6 +45,19 @@ from clickfunnels_orders.rollup import (
 from test_rollup_books import Book, books, invoice, line, shipment
 
 T = TypeVar("T")
+
+
+def restocked(
+    restock_id: Hashable,
+    *lines: tuple[Hashable, int],
+    status: RestockStatus = RestockStatus.RESTOCKED,
+) -> Restock:
+    """Return a restock releasing ``(line item id, quantity)`` pairs."""
+    return Restock(
+        id=restock_id,
+        lines=tuple(FulfillmentLine(key, quantity) for key, quantity in lines),
+        status=status,
+    )
 
 
 def two_orders() -> list[Invoice]:
@@ -144,13 +162,71 @@ def test_combine_refuses_a_line_item_no_shard_holds() -> None:
     assert caught.value.line_item_id == 404
 
 
+def test_a_restock_in_one_shard_releases_what_another_shard_shipped() -> None:
+    """A restocked restock is summed per line and released once every shard is in."""
+    first, second = two_orders()
+    shipped = [shipment(1, (11, 2), (21, 3))]
+    restocks = [restocked(1, (11, 1)), restocked(2, (21, 3), status=RestockStatus.CANCELLED)]
+    result = combine([partial([first], shipped), partial([second], restocks)])
+    assert result == compute(two_orders(), [*shipped, *restocks])
+    assert result.fulfilled_quantity(11) == 1
+    assert result.fulfilled_quantity(21) == 3
+
+
+def test_over_fulfillment_is_checked_on_the_net_quantity_of_all_shards() -> None:
+    """A shard that ships a line twice over is accepted when another shard's restock releases it."""
+    first, second = two_orders()
+    again = [shipment(1, (21, 3)), shipment(2, (21, 3))]
+    release = [restocked(1, (21, 3))]
+    result = combine([partial([second], again), partial([first], release)])
+    assert result == compute(two_orders(), [*again, *release])
+    assert result.fulfilled_quantity(21) == 3
+    with pytest.raises(OverFulfilledLineError):
+        combine([partial([second], again), partial([first], [])])
+
+
+def test_combine_refuses_releasing_more_than_all_shards_shipped() -> None:
+    """Restocks of several shards together may release at most what was shipped."""
+    first, second = two_orders()
+    with pytest.raises(OverReleaseError) as caught:
+        combine(
+            [
+                partial([first], [shipment(1, (21, 2)), restocked(1, (21, 1))]),
+                partial([second], [restocked(2, (21, 2))]),
+            ]
+        )
+    assert (caught.value.line_item_id, caught.value.fulfilled, caught.value.requested) == (21, 2, 3)
+    with pytest.raises(OverReleaseError):
+        compute(two_orders(), [shipment(1, (21, 2)), restocked(1, (21, 1)), restocked(2, (21, 2))])
+
+
+def test_combine_refuses_a_restock_of_a_line_no_shard_holds() -> None:
+    """A restocked restock of an unknown line item is refused, as compute refuses it."""
+    with pytest.raises(UnknownLineItemError) as caught:
+        combine([partial(two_orders(), []), partial([], [restocked(1, (404, 1))])])
+    assert caught.value.line_item_id == 404
+    cancelled = [restocked(1, (404, 1), status=RestockStatus.CANCELLED)]
+    assert combine([partial(two_orders(), cancelled)]) == compute(two_orders(), cancelled)
+
+
+def test_combine_refuses_a_restock_counted_by_two_shards() -> None:
+    """The same restocked restock in two shards would release twice."""
+    release = restocked(5, (11, 1))
+    with pytest.raises(FulfillmentConflictError) as caught:
+        combine([partial(two_orders(), [shipment(1, (11, 2)), release]), partial([], [release])])
+    assert caught.value.fulfillment_id == 5
+
+
 def test_partial_refuses_what_one_shard_can_tell_is_wrong() -> None:
-    """Over-fulfilling a line the shard holds, and repeated ids, are refused at once."""
-    with pytest.raises(OverFulfillmentError) as over:
-        partial(two_orders(), [shipment(1, (21, 2)), shipment(2, (21, 2))])
-    assert over.value.fulfillment_id == 2
+    """Repeated ids are refused at once; over-fulfilling is refused once all shards are in."""
+    over_shipped = partial(two_orders(), [shipment(1, (21, 2)), shipment(2, (21, 2))])
+    with pytest.raises(OverFulfilledLineError) as over:
+        combine([over_shipped])
+    assert (over.value.line_item_id, over.value.fulfilled, over.value.quantity) == (21, 4, 3)
     with pytest.raises(DuplicateIdError):
         partial(two_orders(), [shipment(1, (11, 1)), shipment(1, (12, 1))])
+    with pytest.raises(DuplicateIdError):
+        partial(two_orders(), [restocked(1, (11, 1)), restocked(1, (12, 1))])
     with pytest.raises(DuplicateLineItemError):
         partial([invoice(1, "A", line(5, 1)), invoice(2, "B", line(5, 2))], [])
 
@@ -217,17 +293,69 @@ def test_a_combined_rollup_answers_every_query_as_compute_does() -> None:
 def test_a_partial_says_briefly_what_it_holds() -> None:
     """Its repr counts invoices, line items, lines of other shards and fulfillments."""
     part = partial(two_orders(), [shipment(1, (11, 1), (99, 1))])
-    assert repr(part) == "Partial(invoices=2, line_items=3, foreign_line_items=1, fulfillments=1)"
+    assert repr(part) == (
+        "Partial(invoices=2, line_items=3, foreign_line_items=1, fulfillments=1, restocks=0)"
+    )
     assert len(part) == 3
 
 
 # -- laws -----------------------------------------------------------------------------------
 
 
+def _counted_totals(book: Book) -> dict[Hashable, int]:
+    """Return what the book's counted fulfillments shipped of each of its line items."""
+    net = {item.id: 0 for inv in book.invoices for item in inv.line_items}
+    for fulfillment in book.fulfillments:
+        if fulfillment.status is FulfillmentStatus.FULFILLED:
+            for key, quantity in fulfillment.quantities().items():
+                net[key] += quantity
+    return net
+
+
+def _draw_pairs(
+    draw: st.DrawFn, keys: list[Hashable], room: Callable[[Hashable], int]
+) -> list[tuple[Hashable, int]]:
+    """Draw up to three distinct line items and a quantity of each within its ``room``."""
+    chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3, unique=True))
+    return [(key, draw(st.integers(1, room(key)))) for key in chosen if room(key)]
+
+
 @st.composite
-def shardings(draw: st.DrawFn) -> tuple[Book, list[Partial]]:
-    """Draw a book and deal its invoices and fulfillments, independently, into 1-4 shards."""
+def restocked_books(draw: st.DrawFn) -> Book:
+    """Draw a book, then restocks of what it shipped and new shipments of what they freed.
+
+    Restocked restocks release at most what the counted fulfillments shipped of each
+    line; cancelled ones name any lines; fulfillments drawn after them ship again up to
+    what the releases freed, so a line may be shipped in all more than its quantity.
+    """
     book = draw(books())
+    quantities = {item.id: item.quantity for inv in book.invoices for item in inv.line_items}
+    net = _counted_totals(book)
+    keys = list(quantities)
+    if not keys:
+        return book
+    extra: list[Fulfillment | Restock] = []
+    for number in range(draw(st.integers(0, 4))):
+        status = draw(st.sampled_from((RestockStatus.RESTOCKED, RestockStatus.CANCELLED)))
+        released = status is RestockStatus.RESTOCKED
+        pairs = _draw_pairs(draw, keys, net.__getitem__ if released else quantities.__getitem__)
+        for key, quantity in pairs if released else ():
+            net[key] -= quantity
+        if pairs:
+            extra.append(restocked(number + 1, *pairs, status=status))
+    for number in range(draw(st.integers(0, 2))):
+        pairs = _draw_pairs(draw, keys, lambda key: quantities[key] - net[key])
+        for key, quantity in pairs:
+            net[key] += quantity
+        if pairs:
+            extra.append(shipment(1000 + number, *pairs))
+    return Book(book.invoices, (*book.fulfillments, *extra))  # type: ignore[arg-type]  # restocks ride along with the fulfillments
+
+
+@st.composite
+def shardings(draw: st.DrawFn, *, restocks: bool = False) -> tuple[Book, list[Partial]]:
+    """Draw a book and deal its invoices and fulfillments, independently, into 1-4 shards."""
+    book = draw(restocked_books() if restocks else books())
     count = draw(st.integers(1, 4))
     shard = st.integers(0, count - 1)
     invoice_shards = draw(st.lists(shard, min_size=len(book.invoices), max_size=len(book.invoices)))
@@ -266,6 +394,66 @@ def _rows_in(whole: FulfillmentRollup, result: FulfillmentRollup) -> list[LineIt
         row["invoice_line_item_id"]: place for place, row in enumerate(result.rows())
     }
     return sorted(whole.rows(), key=lambda row: rank[row["invoice_line_item_id"]])
+
+
+@given(shardings(restocks=True))
+def test_combine_of_any_sharding_with_restocks_equals_compute_over_the_union(
+    pair: tuple[Book, list[Partial]],
+) -> None:
+    """With restocks dealt into any shards too, combine still equals compute over the union."""
+    book, parts = pair
+    whole = compute(book.invoices, book.fulfillments)
+    result = combine(parts)
+    assert result == whole
+    assert result.rows() == _rows_in(whole, result)
+    for order_id in result.order_ids:
+        assert result.order_status(order_id) is whole.order_status(order_id)
+        assert result.remaining(order_id) == whole.remaining(order_id)
+
+
+@given(
+    shardings(restocks=True),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(100, 130), st.integers(1, 3)), max_size=4),
+)
+def test_combine_refuses_exactly_what_compute_refuses_with_restocks(
+    pair: tuple[Book, list[Partial]], wild: list[tuple[int, int, int]]
+) -> None:
+    """Arbitrary extra restocks (over-releasing, unknown lines) are refused by both or neither."""
+    book, parts = pair
+    extra = [restocked(500 + n, (key, quantity)) for n, (_, key, quantity) in enumerate(wild)]
+    for (shard, _, _), release in zip(wild, extra, strict=True):
+        if shard < len(parts):
+            parts[shard] = parts[shard] + partial([], [release])
+        else:
+            parts.append(partial([], [release]))
+    attempts: list[Callable[[], FulfillmentRollup]] = [
+        lambda: compute(book.invoices, [*book.fulfillments, *extra]),
+        lambda: combine(parts),
+    ]
+    outcomes: list[object] = []
+    for attempt in attempts:
+        try:
+            outcomes.append(attempt())
+        except OrdersError:
+            outcomes.append("refused")
+    assert outcomes[0] == outcomes[1]
+
+
+@given(shardings(restocks=True))
+def test_adding_partials_with_restocks_is_associative_and_commutative(
+    pair: tuple[Book, list[Partial]],
+) -> None:
+    """Restocks in the shards do not change the algebra: any grouping adds up alike."""
+    _, parts = pair
+    total = Partial()
+    for part in parts:
+        total = total + part
+    backwards = Partial()
+    for part in reversed(parts):
+        backwards = part + backwards
+    assert total == backwards
+    assert hash(total) == hash(backwards)
+    assert pickle.loads(pickle.dumps(total)) == total  # noqa: S301  because we pickled it just above
 
 
 @given(shardings())

@@ -168,7 +168,9 @@ def test_get_of_something_never_stored_is_none(store: SQLiteStore) -> None:
 
 def test_get_refuses_a_class_the_store_does_not_keep(store: SQLiteStore) -> None:
     """get(InvoiceLineItem, ...) names what it takes instead."""
-    with pytest.raises(InvalidTypeError, match="Order, Invoice, Fulfillment or Transaction"):
+    with pytest.raises(
+        InvalidTypeError, match="Order, Invoice, Fulfillment, Transaction or Restock"
+    ):
         store.get(InvoiceLineItem, 2)  # type: ignore[type-var]  # the refusal is the point
 
 

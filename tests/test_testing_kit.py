@@ -82,6 +82,78 @@ def test_a_tracker_accepts_a_book_fulfillment_by_fulfillment(book: Book) -> None
     assert tracker.snapshot() == book.rollup()
 
 
+@given(books(max_restocks=4))
+def test_compute_accepts_every_book_with_restocks_and_nothing_is_over_released(
+    book: Book,
+) -> None:
+    """Restocks release at most what was shipped, so compute takes every book as it is."""
+    result = rollup.compute(book.invoices, [*book.fulfillments, *book.restocks])
+    assert result == book.rollup()
+    shipped: Counter[Any] = Counter()
+    for fulfillment in book.fulfillments:
+        if fulfillment.counts:
+            shipped.update(fulfillment.quantities())
+    released: Counter[Any] = Counter()
+    for restock in book.restocks:
+        if restock.counts:
+            released.update(restock.quantities())
+    assert all(released[key] <= shipped[key] for key in released)
+    for invoice in book.invoices:
+        for item in invoice.line_items:
+            net = result.fulfilled_quantity(item.id)
+            assert net == shipped[item.id] - released[item.id]
+            assert 0 <= net <= item.quantity
+            if item.fulfillment_status is not LineItemFulfillmentStatus.COMPLETE:
+                assert item.fulfillment_status is result.line_item_status(item.id)
+
+
+@given(books(max_restocks=4, complete_lines=False))
+def test_a_tracker_accepts_a_book_with_restocks_record_by_record(book: Book) -> None:
+    """Fulfillments, then restocks, one at a time: the tracker ends where compute is."""
+    tracker = rollup.Tracker(book.invoices)
+    for fulfillment in book.fulfillments:
+        tracker.record(fulfillment)
+    for restock in book.restocks:
+        tracker.record(restock)
+    assert tracker.snapshot() == book.rollup()
+
+
+@given(books(max_restocks=4))
+def test_restocks_name_shipped_lines_and_leave_them_open(book: Book) -> None:
+    """A restock's lines were shipped by the book's fulfillments and are never complete."""
+    shipped = {
+        line.invoice_line_item_id for fulfillment in book.fulfillments for line in fulfillment.lines
+    }
+    status = {item.id: item.fulfillment_status for inv in book.invoices for item in inv.line_items}
+    assert len({restock.id for restock in book.restocks}) == len(book.restocks)
+    for restock in book.restocks:
+        for line in restock.lines:
+            assert line.invoice_line_item_id in shipped
+            assert status[line.invoice_line_item_id] is not LineItemFulfillmentStatus.COMPLETE
+
+
+def test_books_with_restocks_hold_restocked_and_cancelled_restocks() -> None:
+    """Across a few hundred books, restocks of both statuses turn up, and releases matter."""
+    seen: Counter[str] = Counter()
+
+    @settings(max_examples=300, database=None, derandomize=True)
+    @given(books(max_restocks=3))
+    def collect(book: Book) -> None:
+        seen.update(str(restock.status) for restock in book.restocks)
+        if book.rollup() != rollup.compute(book.invoices, book.fulfillments):
+            seen["released"] += 1
+
+    collect()
+    assert {"restocked", "cancelled", "released"} <= set(seen)
+
+
+@given(books())
+def test_books_hold_no_restocks_unless_asked(book: Book) -> None:
+    """By default a book's fulfillments alone give its statuses."""
+    assert book.restocks == ()
+    assert book.rollup() == rollup.compute(book.invoices, book.fulfillments)
+
+
 @given(books())
 def test_invoices_belong_to_the_books_orders_and_copy_their_lines(book: Book) -> None:
     """Every invoice bills an order of the book, line for line."""

@@ -1,10 +1,10 @@
-"""A webhook consumer's replica: local copies of orders, invoices and fulfillments.
+"""A webhook consumer's replica: local copies of orders, invoices, fulfillments and more.
 
 ClickFunnels delivers webhooks at least once, retries for up to a day, and does not keep
-them in order. :class:`Replica` keeps the latest known version of each entity from the
-events it is given, and reports for each event whether it was applied, skipped as a
-duplicate or skipped as stale (or ignored, when it carries no order, invoice or
-fulfillment).
+them in order. :class:`Replica` keeps the latest known version of each entity (order,
+invoice, fulfillment, transaction, restock) from the events it is given, and reports for
+each event whether it was applied, skipped as a duplicate or skipped as stale (or
+ignored, when it carries none of them).
 
 The rules:
 
@@ -36,6 +36,14 @@ function, so the two cannot disagree.
 The replica is plain in-memory state with no clock and no I/O; it never raises for an
 event it is given (parse bodies with :func:`~clickfunnels_orders.webhooks.parse_webhook`
 first, which raises ``PayloadError`` for malformed ones).
+
+It answers the store's rollup queries (``order_status``, ``invoice_status``,
+``line_item_status``, ``remaining``, ``fulfilled_quantity``, ``snapshot``) from
+:func:`rollup.compute` over what it holds, as the store's ``snapshot()`` is defined:
+the invoices, and the fulfillments and restocks whose line items are all held. The
+store checks each delivery against that rollup and refuses what ``compute`` refuses;
+the replica keeps what it is told, so its queries raise that ``OrdersError`` instead,
+until the versions held agree again (a restock held before the shipment it releases).
 """
 
 from __future__ import annotations
@@ -49,10 +57,16 @@ from typing import Final, TypeVar
 
 import attrs
 
+from clickfunnels_orders import rollup
 from clickfunnels_orders._values import to_id, to_instances, to_moment, to_tuple
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Transaction
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, shown
 from clickfunnels_orders.machines import CompiledMachine
+from clickfunnels_orders.statuses import (
+    InvoiceFulfillmentStatus,
+    LineItemFulfillmentStatus,
+    OrderFulfillmentStatus,
+)
 from clickfunnels_orders.webhooks import WebhookEvent, updated_at_of
 
 __all__ = [
@@ -65,8 +79,8 @@ __all__ = [
     "decide",
 ]
 
-Entity = Order | Invoice | Fulfillment | Transaction
-EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction)
+Entity = Order | Invoice | Fulfillment | Transaction | Restock
+EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction, Restock)
 
 #: How long event ids are remembered: ClickFunnels retries for up to a day, so three
 #: days leaves room for a consumer that was down for a while.
@@ -175,7 +189,8 @@ def decide(event: WebhookEvent, *, seen: bool, held: HeldVersion | None) -> Deci
         return Decision(
             result(
                 ApplyOutcome.IGNORED,
-                f"no order, invoice, fulfillment or transaction in {event.subject_type} data",
+                f"no order, invoice, fulfillment, transaction or restock in "
+                f"{event.subject_type} data",
             ),
             remember=True,
         )
@@ -214,7 +229,7 @@ def _reachable(machine: CompiledMachine) -> Mapping[str, frozenset[str]]:
 
 
 class Replica:
-    """Local copies of orders, invoices and fulfillments, kept up to date from webhooks.
+    """Local copies of orders, invoices, fulfillments, transactions and restocks, from webhooks.
 
     Args:
         entities: versions already held (say, fetched from the API at start-up); their
@@ -236,6 +251,7 @@ class Replica:
         self._versions: dict[tuple[type, Hashable], HeldVersion] = {}
         self._window = to_window(dedupe_window)
         self._seen: dict[str | int, dt.datetime | None] = {}
+        self._rollup: rollup.FulfillmentRollup | None = None
         if isinstance(seen_event_ids, Mapping):
             for event_id, moment in seen_event_ids.items():
                 field = f"seen_event_ids[{shown(event_id)}]"
@@ -245,11 +261,11 @@ class Replica:
             for index, event_id in enumerate(to_tuple(seen_event_ids, "seen_event_ids")):
                 self._seen[to_id(event_id, f"seen_event_ids[{index}]")] = None  # type: ignore[index]  # to_id checked it is hashable
         for index, entity in enumerate(to_tuple(entities, "entities")):
-            if not isinstance(entity, Order | Invoice | Fulfillment | Transaction):
+            if not isinstance(entity, Order | Invoice | Fulfillment | Transaction | Restock):
                 raise InvalidTypeError(
                     f"entities[{index}]",
                     entity,
-                    "an Order, an Invoice, a Fulfillment or a Transaction",
+                    "an Order, an Invoice, a Fulfillment, a Transaction or a Restock",
                 )
             key = (type(entity), entity.id)
             self._entities[key] = entity
@@ -282,8 +298,13 @@ class Replica:
         """The transactions held, by id (a read-only snapshot)."""
         return self._of(Transaction)
 
+    @property
+    def restocks(self) -> Mapping[Hashable, Restock]:
+        """The restocks held, by id (a read-only snapshot)."""
+        return self._of(Restock)
+
     def get(self, cls: type[EntityT], entity_id: Hashable) -> EntityT | None:
-        """Return the held ``Order``, ``Invoice``, ``Fulfillment`` or ``Transaction`` (or None)."""
+        """Return the held entity of class ``cls`` (``Order``, ... ``Restock``), or None."""
         entity = self._entities.get((cls, to_id(entity_id, "entity_id")))
         return entity if isinstance(entity, cls) else None
 
@@ -291,6 +312,50 @@ class Replica:
     def dedupe_window(self) -> dt.timedelta:
         """How long :meth:`prune` keeps an event id after it was received."""
         return self._window
+
+    # -- the rollup ------------------------------------------------------------------------
+
+    def snapshot(self) -> rollup.FulfillmentRollup:
+        """Return ``compute`` over the invoices, fulfillments and restocks held.
+
+        Fulfillments and restocks whose line items are not all held are left out, as the
+        store leaves them out. Computed once per change of what is held.
+
+        Raises:
+            OrdersError: what ``compute`` raises for the versions held (the store would
+                have refused the delivery that brought them).
+        """
+        if self._rollup is None:
+            invoices = self.invoices
+            known = {item.id for invoice in invoices.values() for item in invoice.line_items}
+            lined: list[Fulfillment | Restock] = [
+                entity
+                for entity in self._entities.values()
+                if isinstance(entity, Fulfillment | Restock)
+                and all(line.invoice_line_item_id in known for line in entity.lines)
+            ]
+            self._rollup = rollup.compute(list(invoices.values()), lined)
+        return self._rollup
+
+    def order_status(self, order_id: Hashable) -> OrderFulfillmentStatus:
+        """Return an order's fulfillment status, as :meth:`snapshot` says."""
+        return self.snapshot().order_status(order_id)
+
+    def invoice_status(self, invoice_id: Hashable) -> InvoiceFulfillmentStatus:
+        """Return a held invoice's fulfillment status (``UnknownInvoiceError`` if none)."""
+        return self.snapshot().invoice_status(invoice_id)
+
+    def line_item_status(self, line_item_id: Hashable) -> LineItemFulfillmentStatus:
+        """Return a held line item's status (``UnknownLineItemError`` if none)."""
+        return self.snapshot().line_item_status(line_item_id)
+
+    def fulfilled_quantity(self, line_item_id: Hashable) -> int:
+        """Return what is shipped of a held line item, less what restocks released."""
+        return self.snapshot().fulfilled_quantity(line_item_id)
+
+    def remaining(self, order_id: Hashable) -> Mapping[Hashable, int]:
+        """Return what is still to ship for an order: line-item id to quantity."""
+        return self.snapshot().remaining(order_id)
 
     @property
     def seen_event_ids(self) -> frozenset[str | int]:
@@ -326,6 +391,7 @@ class Replica:
         if decision.remember:
             self._seen[event.event_id] = received
         if entity is not None and key is not None and decision.version is not None:
+            self._rollup = None
             self._versions[key] = decision.version
             if decision.version.deleted:
                 self._entities.pop(key, None)

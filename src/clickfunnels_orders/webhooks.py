@@ -148,8 +148,9 @@ class WebhookEvent:
             (``None`` when the envelope has none).
         subject_id: the subject's id (``None`` when the envelope has none).
         created_at: when ClickFunnels created the event (``None`` when absent).
-        data: an :class:`Order`, :class:`Invoice` or :class:`Fulfillment` for those
-            subject types; for any other subject, the ``data`` object as it came.
+        data: an :class:`Order`, :class:`Invoice`, :class:`Fulfillment`,
+            :class:`Transaction` or :class:`Restock` for those subject types; for any
+            other subject, the ``data`` object as it came.
         updated_at: the ``updated_at`` of ``data``, when it has a readable one: the
             version of the subject the event carries.
         envelope: the whole envelope as it came (decoded), for anything else it holds.
@@ -171,14 +172,12 @@ class WebhookEvent:
         return self.event_type in _KNOWN_TYPES
 
     @property
-    def entity(self) -> Order | Invoice | Fulfillment | Transaction | None:
-        """The order, invoice, fulfillment or transaction the event carries, or ``None``.
-
-        A restock is read into :attr:`data` but is not yet an entity the replica and the
-        store keep: for them it is ``None`` (ignored).
-        """
+    def entity(self) -> Order | Invoice | Fulfillment | Transaction | Restock | None:
+        """The order, invoice, fulfillment, transaction or restock the event carries, or None."""
         data = self.data
-        return data if isinstance(data, Order | Invoice | Fulfillment | Transaction) else None
+        if isinstance(data, Order | Invoice | Fulfillment | Transaction | Restock):
+            return data
+        return None
 
     @property
     def as_of(self) -> dt.datetime | None:

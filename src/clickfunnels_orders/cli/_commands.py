@@ -31,6 +31,7 @@ from clickfunnels_orders.entities import Order, Transaction
 from clickfunnels_orders.errors import OrdersError
 from clickfunnels_orders.replica import ApplyOutcome
 from clickfunnels_orders.store import SQLiteStore
+from clickfunnels_orders.webhooks import WebhookEvent
 
 __all__ = ["main"]
 
@@ -208,11 +209,15 @@ def summary_command(source: Path, kind: str) -> None:
 def ingest(source: Path, database: Path) -> None:
     """Apply a file of webhook deliveries (JSON Lines of envelopes) to a store.
 
-    Prints how many were applied, duplicate, stale and ignored. A bad line, or one the
-    store refuses, is reported on standard error; the rest are still applied.
+    Prints how many were applied, duplicate, stale and ignored. A bad line is reported
+    on standard error; the rest are still applied. A delivery the store refuses is
+    retried after the rest, as ClickFunnels retries it (a restock may come before the
+    shipment it releases), until a round of retries applies nothing; what is still
+    refused then is reported.
     """
     problems: list[Problem] = []
     counts: Counter[str] = Counter()
+    refused: list[tuple[int, WebhookEvent, OrdersError]] = []
     with SQLiteStore(database) as store:
         for record, event in _events(source, problems, f"ingesting {source.name}"):
             if not record.value.keys() & {"event_type", "event_type_id"}:
@@ -221,9 +226,24 @@ def ingest(source: Path, database: Path) -> None:
             try:
                 result = store.apply(event, received_at=dt.datetime.now(dt.UTC))  # type: ignore[arg-type]  # to_event gives events
             except OrdersError as error:
-                problems.append(Problem(record.position, "data", f"refused by the store: {error}"))
+                refused.append((record.position, event, error))  # type: ignore[arg-type]  # ditto
                 continue
             counts[result.outcome] += 1
+        while refused:
+            waiting, refused = refused, []
+            for position, event, _ in waiting:
+                try:
+                    result = store.apply(event, received_at=dt.datetime.now(dt.UTC))
+                except OrdersError as error:
+                    refused.append((position, event, error))
+                    continue
+                counts[result.outcome] += 1
+            if len(refused) == len(waiting):
+                break
+    problems += [
+        Problem(position, "data", f"refused by the store: {error}")
+        for position, _, error in refused
+    ]
     summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in ApplyOutcome)
     click.echo(f"{summary}, {len(problems)} bad")
     _report_problems(source, problems)

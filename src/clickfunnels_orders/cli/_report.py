@@ -13,7 +13,8 @@ from rich.table import Table
 
 from clickfunnels_orders import rollup
 from clickfunnels_orders.cli._sources import Book, Problem
-from clickfunnels_orders.errors import OverFulfillmentError, UnknownLineItemError
+from clickfunnels_orders.entities import Fulfillment, Invoice, Restock
+from clickfunnels_orders.errors import OverFulfillmentError, OverReleaseError, UnknownLineItemError
 from clickfunnels_orders.statuses import OrderFulfillmentStatus
 
 __all__ = ["FORMATS", "OrderReport", "Remaining", "compute_book", "order_reports", "write"]
@@ -53,16 +54,44 @@ def id_order(value: Hashable) -> tuple[str, Any]:
 
 
 def compute_book(book: Book, problems: list[Problem]) -> rollup.FulfillmentRollup:
-    """Return ``rollup.compute`` over the book, leaving out fulfillments it refuses.
+    """Return ``rollup.compute`` over the book, leaving out fulfillments and restocks it refuses.
 
     A fulfillment that names an unknown line item or over-fulfills one is reported (at
     the position of its record) and left out; the rest are computed again without it.
+    Then restocks: when ``compute`` refuses them together, each is tried in turn after
+    the ones kept, and one that releases more than is shipped, or names an unknown line
+    item, is reported and left out.
     """
     invoices = book.invoices
-    fulfillments = book.fulfillments
+    fulfillments = _without_refused_fulfillments(book, invoices, book.fulfillments, problems)
+    restocks = book.restocks
+    try:
+        return rollup.compute(invoices, [*fulfillments, *restocks])
+    except (UnknownLineItemError, OverFulfillmentError, OverReleaseError):
+        pass
+    kept: list[Restock] = []
+    for restock in restocks:
+        try:
+            rollup.compute(invoices, [*fulfillments, *kept, restock])
+        except (UnknownLineItemError, OverFulfillmentError, OverReleaseError) as error:
+            problems.append(
+                Problem(
+                    book.position_of("Restock", restock.id),
+                    "included_invoices_line_items",
+                    f"left out of the report: {error}",
+                )
+            )
+        else:
+            kept.append(restock)
+    return rollup.compute(invoices, [*fulfillments, *kept])
+
+
+def _without_refused_fulfillments(
+    book: Book, invoices: list[Invoice], fulfillments: list[Fulfillment], problems: list[Problem]
+) -> list[Fulfillment]:
     while True:
         try:
-            return rollup.compute(invoices, fulfillments)
+            rollup.compute(invoices, fulfillments)
         except (UnknownLineItemError, OverFulfillmentError) as error:
             refused = error.fulfillment_id
             if refused is None:  # pragma: no cover  # compute always names the fulfillment
@@ -75,6 +104,8 @@ def compute_book(book: Book, problems: list[Problem]) -> rollup.FulfillmentRollu
                 )
             )
             fulfillments = [f for f in fulfillments if f.id != refused]
+        else:
+            return fulfillments
 
 
 def order_reports(result: rollup.FulfillmentRollup) -> list[OrderReport]:

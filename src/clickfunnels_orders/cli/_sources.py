@@ -19,7 +19,7 @@ from typing import IO, Any, Final
 
 import attrs
 
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Transaction
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.errors import PayloadError
 from clickfunnels_orders.replica import ApplyResult, Replica
 from clickfunnels_orders.webhooks import SUBJECT_OF, WebhookEvent, parse_webhook, updated_at_of
@@ -320,6 +320,11 @@ class Book:
     def fulfillments(self) -> list[Fulfillment]:
         """The fulfillments kept, in the order they were first read."""
         return list(self._replica.fulfillments.values())
+
+    @property
+    def restocks(self) -> list[Restock]:
+        """The restocks kept (delivered in envelopes), in the order they were first read."""
+        return list(self._replica.restocks.values())
 
     @property
     def orders(self) -> list[Order]:

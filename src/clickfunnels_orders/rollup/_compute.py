@@ -135,7 +135,7 @@ def index_invoices(
     return by_id, quantities
 
 
-# -- the slow paths, taken only to explain a refusal (shared with partial) -------------------------
+# -- the slow paths, taken only to explain a refusal --------------------------------------------
 
 
 def repeated(kind: str, ids: Sequence[Hashable]) -> DuplicateIdError:
@@ -162,14 +162,8 @@ def __repeated_line_item(invoices: Sequence[Invoice]) -> DuplicateLineItemError:
 def first_bad_line(
     quantities: dict[Hashable, int],
     fulfillments: Sequence[Fulfillment | Restock],
-    *,
-    local_only: bool = False,
 ) -> UnknownLineItemError | OverFulfillmentError:
-    """Replay the counted fulfillments in order and return the first refusal.
-
-    With ``local_only``, lines of unknown line items are passed over (a partial sets them
-    aside for another shard) rather than refused.
-    """
+    """Replay the counted fulfillments in order and return the first refusal."""
     totals: dict[Hashable, int] = {}
     for fulfillment in fulfillments:
         if fulfillment.status is not _FULFILLED or not isinstance(fulfillment, Fulfillment):
@@ -178,8 +172,6 @@ def first_bad_line(
         for key, quantity in fulfillment.quantities().items():
             limit = quantities.get(key)
             if limit is None:
-                if local_only:
-                    continue
                 return UnknownLineItemError(key, fid)
             already = totals.get(key, 0)
             if already + quantity > limit:

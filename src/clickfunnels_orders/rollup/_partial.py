@@ -3,14 +3,21 @@
 ``partial(invoices, fulfillments)`` reads one shard into a :class:`Partial`: the facts of
 its invoices (a :class:`~clickfunnels_orders.rollup._book.Book`), the quantity its counted
 fulfillments shipped of each of those line items, what they shipped of line items whose
-invoices are in other shards, and the ids of the fulfillments it counted. No entity is
-kept: every column is an ``array`` of machine integers where the ids allow, so a partial
-pickles in a few bytes per line item.
+invoices are in other shards, what its restocked restocks released (of any line item),
+and the ids of the fulfillments and restocks it counted. No entity is kept: every column
+is an ``array`` of machine integers where the ids allow, so a partial pickles in a few
+bytes per line item.
 
 ``a + b`` is the partial of both shards, associative and commutative; ``combine(parts)``
 adds them up in a balanced tree and returns the :class:`FulfillmentRollup`, equal to
 ``compute`` over the union. ``merge`` of rollups goes the same way, so both refuse the same
 things with the same errors.
+
+Over-fulfillment and over-release are checked once, on the sum of every shard
+(:meth:`Partial.rollup`), as ``compute`` checks them: on each line's net quantity (what
+counted fulfillments shipped less what restocks released), after releasing. A shard, or a
+sum of some shards, cannot tell: a restock in a shard not yet added may release what it
+over-ships, and a fulfillment not yet added may ship what its restocks release.
 """
 
 from __future__ import annotations
@@ -24,16 +31,19 @@ from typing import Final
 import attrs
 
 from clickfunnels_orders._values import to_instances, to_tuple
-from clickfunnels_orders.entities import Fulfillment, Invoice
+from clickfunnels_orders.entities import Fulfillment, Invoice, Restock
 from clickfunnels_orders.errors import (
+    DuplicateIdError,
     DuplicateLineItemError,
     FulfillmentConflictError,
     OverFulfilledLineError,
+    OverReleaseError,
     UnknownLineItemError,
     shown,
 )
 from clickfunnels_orders.rollup._book import Book, Column, column, concat, ints
-from clickfunnels_orders.rollup._compute import first_bad_line, index_invoices, repeated
+from clickfunnels_orders.rollup._compute import index_invoices, repeated
+from clickfunnels_orders.rollup._restocks import RESTOCKED, check_fulfillments
 from clickfunnels_orders.rollup._value import FulfillmentRollup
 from clickfunnels_orders.statuses import FulfillmentStatus
 
@@ -60,6 +70,11 @@ class Partial:
     _foreign_quantities: array[int] = attrs.field(factory=lambda: array("b"))
     #: Ids of the fulfillments counted.
     _counted: Column = ()
+    #: Line items (of any shard) that restocked restocks released, and how much of each.
+    _released_ids: Column = ()
+    _released_quantities: array[int] = attrs.field(factory=lambda: array("b"))
+    #: Ids of the restocked restocks counted.
+    _restocks: Column = ()
 
     @classmethod
     def of_rollup(cls, result: FulfillmentRollup) -> Partial:
@@ -79,15 +94,18 @@ class Partial:
     def __add__(self, other: Partial) -> Partial:
         """Return the partial of both shards.
 
+        Over-fulfillment is not checked here: a restock of a shard not yet added may
+        release what these ship (see the module docs).
+
         Raises:
-            FulfillmentConflictError: both counted one fulfillment, or hold different
-                versions (different facts) of one invoice.
+            FulfillmentConflictError: both counted one fulfillment or one restock, or hold
+                different versions (different facts) of one invoice.
             DuplicateLineItemError: two different invoices hold one line-item id.
-            OverFulfilledLineError: together they ship more of a line than its quantity.
         """
         if not isinstance(other, Partial):
             return NotImplemented
         _refuse_counted_twice(self._counted, other._counted)
+        _refuse_counted_twice(self._restocks, other._restocks, kind="restock")
         pending = dict(zip(self._foreign_ids, self._foreign_quantities, strict=True))
         for key, quantity in zip(other._foreign_ids, other._foreign_quantities, strict=True):
             pending[key] = pending.get(key, 0) + quantity
@@ -107,33 +125,55 @@ class Partial:
                     foreign[key] = quantity
                     continue
                 total = fulfilled[row] + quantity
-                limit = book.quantities[row]
-                if total > limit:
-                    raise OverFulfilledLineError(
-                        cause="combining these partials",
-                        line_item_id=key,
-                        quantity=limit,
-                        fulfilled=total,
-                    )
+                if total > book.quantities[row] and fulfilled.typecode != "q":
+                    # Shipped beyond the quantity (checked at the end, once released
+                    # quantities are known) may not fit the quantities' width.
+                    fulfilled = array("q", fulfilled)
                 fulfilled[row] = total
+        released = _sparse(self._released_ids, self._released_quantities)
+        for key, quantity in zip(other._released_ids, other._released_quantities, strict=True):
+            released[key] = released.get(key, 0) + quantity
         return Partial(
             book=book,
             fulfilled=fulfilled,
             foreign_ids=column(list(foreign)),
             foreign_quantities=ints(foreign.values()),
             counted=concat(self._counted, other._counted),
+            released_ids=column(list(released)),
+            released_quantities=ints(released.values()),
+            restocks=concat(self._restocks, other._restocks),
         )
 
     def rollup(self) -> FulfillmentRollup:
         """Return the rollup this partial adds up to, once every shard is in it.
 
+        Checks, in ``compute``'s order, what only the sum of every shard can tell.
+
         Raises:
-            UnknownLineItemError: a counted fulfillment shipped a line item that no
-                invoice of any shard holds.
+            UnknownLineItemError: a counted fulfillment shipped, or a restocked restock
+                released, a line item that no invoice of any shard holds.
+            OverReleaseError: restocks released more of a line item than the counted
+                fulfillments shipped of it.
+            OverFulfilledLineError: what is shipped of a line, less what is released of
+                it, exceeds its quantity.
         """
         if len(self._foreign_ids):
             raise UnknownLineItemError(self._foreign_ids[0])
         book, shipped = self._book, self._fulfilled
+        if len(self._released_ids):
+            shipped = _released_from(book, shipped, self._released_ids, self._released_quantities)
+        if not all(map(operator.le, shipped, book.quantities)):
+            row = next(
+                row
+                for row, (net, limit) in enumerate(zip(shipped, book.quantities, strict=True))
+                if net > limit
+            )
+            raise OverFulfilledLineError(
+                cause="combining these partials",
+                line_item_id=book.line_ids[row],
+                quantity=book.quantities[row],
+                fulfilled=shipped[row],
+            )
         fulfilled = dict(itertools.compress(zip(book.line_ids, shipped, strict=True), shipped))
         return FulfillmentRollup(
             source=book, fulfilled=fulfilled, fulfillment_ids=frozenset(self._counted)
@@ -152,6 +192,8 @@ class Partial:
             ),
             dict(zip(self._foreign_ids, self._foreign_quantities, strict=True)),
             frozenset(self._counted),
+            dict(zip(self._released_ids, self._released_quantities, strict=True)),
+            frozenset(self._restocks),
         )
 
     def __eq__(self, other: object) -> bool:
@@ -160,20 +202,23 @@ class Partial:
         return self is other or self._value() == other._value()
 
     def __hash__(self) -> int:
-        facts, shipped, foreign, counted = self._value()
+        facts, shipped, foreign, counted, released, restocks = self._value()
         return hash(
             (
                 frozenset(facts.items()),  # type: ignore[attr-defined]  # a dict, as built above
                 frozenset(shipped.items()),  # type: ignore[attr-defined]
                 frozenset(foreign.items()),  # type: ignore[attr-defined]
                 counted,
+                frozenset(released.items()),  # type: ignore[attr-defined]
+                restocks,
             )
         )
 
     def __repr__(self) -> str:
         return (
             f"Partial(invoices={len(self._book.invoice_ids)}, line_items={len(self._book)}, "
-            f"foreign_line_items={len(self._foreign_ids)}, fulfillments={len(self._counted)})"
+            f"foreign_line_items={len(self._foreign_ids)}, fulfillments={len(self._counted)}, "
+            f"restocks={len(self._restocks)})"
         )
 
 
@@ -188,16 +233,46 @@ def _widened(values: array[int], typecode: str) -> array[int]:
     return array(typecode, values)
 
 
-def _refuse_counted_twice(first: Column, second: Column) -> None:
+def _sparse(ids: Column, quantities: array[int]) -> dict[Hashable, int]:
+    return dict(zip(ids, quantities, strict=True))
+
+
+def _released_from(
+    book: Book, shipped: array[int], released_ids: Column, released: array[int]
+) -> array[int]:
+    """Return ``shipped`` less what restocks released, after ``compute``'s checks of them.
+
+    Raises:
+        UnknownLineItemError: a released line item is in no invoice of the book.
+        OverReleaseError: more of a line is released than was shipped of it.
+    """
+    rows = dict(zip(book.line_ids, range(len(book)), strict=True))
+    net = array("q", shipped)
+    for key, quantity in zip(released_ids, released, strict=True):
+        row = rows.get(key)
+        if row is None:
+            raise UnknownLineItemError(key)
+        if quantity > net[row]:
+            raise OverReleaseError(
+                releaser="the restocks of these partials",
+                line_item_id=key,
+                fulfilled=net[row],
+                requested=quantity,
+            )
+        net[row] -= quantity
+    return net
+
+
+def _refuse_counted_twice(first: Column, second: Column, *, kind: str = "fulfillment") -> None:
     if not len(first) or not len(second):
         return
     twice = set(first).intersection(second)
     if twice:
         fid = next(iter(twice))
         raise FulfillmentConflictError(
-            f"fulfillment {shown(fid)}",
+            f"{kind} {shown(fid)}",
             "more than one part counted it",
-            "give each fulfillment to one shard only",
+            f"give each {kind} to one shard only",
             fulfillment_id=fid,
         )
 
@@ -259,23 +334,24 @@ def _owner(book: Book, line_item_id: Hashable) -> Hashable:
     raise AssertionError(msg)  # pragma: no cover
 
 
-def partial(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) -> Partial:
+def partial(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment | Restock]) -> Partial:
     """Return what one shard knows: its invoices' facts and what its fulfillments shipped.
 
-    A shard's fulfillments may ship line items whose invoices are in other shards; those
-    quantities are carried along and checked when the shards are combined. Everything a
-    shard can check alone is checked here, as ``compute`` would.
+    A shard's fulfillments may ship line items whose invoices are in other shards, and
+    its restocks may release what other shards' fulfillments shipped; those quantities
+    are carried along and checked when the shards are combined. Over-fulfillment is
+    checked there too, on the net quantities (see the module docs): a restock of another
+    shard may release what this one over-ships. Repeated ids are refused here.
 
     Args:
         invoices: the shard's invoices, each id once, their line-item ids unique across them.
         fulfillments: the shard's fulfillments, each id once, in any status; only
-            ``fulfilled`` ones count.
+            ``fulfilled`` ones count. Among them the shard's restocks (each id once among
+            restocks): a restocked one releases its quantities, a cancelled one nothing.
 
     Raises:
-        DuplicateIdError: for an invoice or fulfillment id given twice.
+        DuplicateIdError: for an invoice, fulfillment or restock id given twice.
         DuplicateLineItemError: for a line-item id held by two invoices.
-        OverFulfillmentError: the shard's counted fulfillments ship more of one of its own
-            line items than its quantity (naming the first that goes over).
     """
     invoice_list = (
         invoices if isinstance(invoices, list | tuple) else to_tuple(invoices, "invoices")
@@ -289,17 +365,18 @@ def partial(invoices: Iterable[Invoice], fulfillments: Iterable[Fulfillment]) ->
         return _partial(invoice_list, fulfillment_list)  # type: ignore[arg-type]  # see compute
     except AttributeError:
         to_instances(invoice_list, Invoice, "invoices")
-        to_instances(fulfillment_list, Fulfillment, "fulfillments")
+        check_fulfillments(fulfillment_list, "fulfillments")
         raise
 
 
-def _partial(invoices: Sequence[Invoice], fulfillments: Sequence[Fulfillment]) -> Partial:
+def _partial(invoices: Sequence[Invoice], fulfillments: Sequence[Fulfillment | Restock]) -> Partial:
     # The same single pass as compute (see there), with lines of other shards set aside.
     _, quantities = index_invoices(invoices)
     totals = dict.fromkeys(quantities, 0)
     foreign: dict[Hashable, int] = {}
     counted: list[Hashable] = []
     uncounted: list[Hashable] = []
+    restocks: list[Restock] = []
     fulfilled_status = _FULFILLED
     for fulfillment in fulfillments:
         if fulfillment.status is fulfilled_status:
@@ -312,23 +389,50 @@ def _partial(invoices: Sequence[Invoice], fulfillments: Sequence[Fulfillment]) -
                     foreign[key] = foreign.get(key, 0) + line.quantity
         elif isinstance(fulfillment, Fulfillment):
             uncounted.append(fulfillment.id)
+        elif isinstance(fulfillment, Restock):
+            restocks.append(fulfillment)
         else:
-            to_instances(fulfillments, Fulfillment, "fulfillments")  # names the stranger
-    if not all(map(operator.le, totals.values(), quantities.values())):
-        raise first_bad_line(quantities, fulfillments, local_only=True)
+            check_fulfillments(fulfillments, "fulfillments")  # names the stranger
     ids = frozenset(counted)
     if len(ids) != len(counted) or (
         uncounted and len(ids.union(uncounted)) != len(counted) + len(uncounted)
     ):
         raise repeated("fulfillment", [fulfillment.id for fulfillment in fulfillments])
+    released, restocked = _releases(restocks)
     book = Book.of(invoices)
+    # Shipped beyond a quantity is checked on the sum (restocks elsewhere may release
+    # it), and may not fit the quantities' width meanwhile.
+    over = not all(map(operator.le, totals.values(), quantities.values()))
     return Partial(
         book=book,
-        fulfilled=array(book.quantities.typecode, totals.values()),
+        fulfilled=array("q" if over else book.quantities.typecode, totals.values()),
         foreign_ids=column(list(foreign)),
         foreign_quantities=ints(foreign.values()),
         counted=column(counted),
+        released_ids=column(list(released)),
+        released_quantities=ints(released.values()),
+        restocks=column(restocked),
     )
+
+
+def _releases(restocks: Sequence[Restock]) -> tuple[dict[Hashable, int], list[Hashable]]:
+    """Return what the restocked restocks release per line item, and their ids.
+
+    Raises:
+        DuplicateIdError: for a restock id given twice.
+    """
+    released: dict[Hashable, int] = {}
+    seen: set[Hashable] = set()
+    restocked: list[Hashable] = []
+    for restock in restocks:
+        if restock.id in seen:
+            raise DuplicateIdError("restock", restock.id)
+        seen.add(restock.id)
+        if restock.status is RESTOCKED:
+            restocked.append(restock.id)
+            for key, quantity in restock.quantities().items():
+                released[key] = released.get(key, 0) + quantity
+    return released, restocked
 
 
 def combine(parts: Iterable[Partial]) -> FulfillmentRollup:
@@ -339,12 +443,16 @@ def combine(parts: Iterable[Partial]) -> FulfillmentRollup:
     tree, so each line item is handled about log2(len(parts)) times.
 
     Raises:
-        FulfillmentConflictError: two parts counted one fulfillment, or hold different
-            versions of one invoice (they disagree on a fact the rollup reads: its order,
-            status, or a line's variant, quantity, status or need of fulfillment).
+        FulfillmentConflictError: two parts counted one fulfillment or one restock, or
+            hold different versions of one invoice (they disagree on a fact the rollup
+            reads: its order, status, or a line's variant, quantity, status or need of
+            fulfillment).
         DuplicateLineItemError: two different invoices hold one line-item id.
-        OverFulfilledLineError: the parts together ship more of a line than its quantity.
-        UnknownLineItemError: a counted fulfillment shipped a line item no part holds.
+        UnknownLineItemError: a counted fulfillment shipped, or a restocked restock
+            released, a line item no part holds.
+        OverReleaseError: the parts' restocks release more of a line than is shipped.
+        OverFulfilledLineError: the parts together ship more of a line, less what their
+            restocks release, than its quantity.
     """
     level = list(to_instances(parts, Partial, "parts"))
     if not level:

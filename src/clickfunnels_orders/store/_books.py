@@ -1,21 +1,27 @@
 """The store's rollup: counters kept in tables, statuses materialised per order.
 
 The store records what the platform says happened, as :func:`rollup.compute` does, and
-keeps the rollup of everything it holds in four tables:
+keeps the rollup of everything it holds in these tables:
 
-- ``line_items``: each line item of the invoices held, its quantity and the quantity
-  that counted fulfillments shipped of it;
+- ``line_items``: each line item of the invoices held, its quantity, the quantity that
+  counted fulfillments shipped of it (``fulfilled``) and the quantity counted restocks
+  released of it (``released``); its net fulfilled quantity is the difference;
 - ``fulfillment_lines`` and ``fulfillment_counts``: each fulfillment's lines, whether it
   is in status fulfilled, and how many of its line items are not known yet. A
   fulfillment *counts* when it is fulfilled and all its line items are known; one that
   arrives before its invoice waits, and counts once the invoice is stored;
+- ``restock_lines`` and ``restock_counts``: the same for restocks. A restock counts
+  (releases its quantities) when it is restocked and all its line items are known;
 - ``invoice_statuses`` and ``order_statuses``, and each line's status and remaining
   quantity: what the queries answer, read by primary key or index.
 
 No rule of the rollup is restated here. After each change, the orders it touched are
 recomputed with :func:`rollup.compute` over that order's invoices and its line items'
-fulfilled quantities, and the answers are written back. So an apply costs in proportion
-to the orders it touches, never to the size of the store, and a query is one read.
+net fulfilled quantities, and the answers are written back. So an apply costs in
+proportion to the orders it touches, never to the size of the store, and a query is one
+read. What ``compute`` refuses is checked on the lines a change touched, after the
+change, as ``compute`` checks the whole: released at most what is shipped, and the net
+at most the line's quantity.
 
 Each function runs inside the caller's transaction; one that raises leaves the caller
 to roll back, so a refused delivery changes nothing.
@@ -27,119 +33,252 @@ import sqlite3
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Final
 
+import attrs
+
 from clickfunnels_orders import rollup
-from clickfunnels_orders.entities import Fulfillment, FulfillmentLine, Invoice, InvoiceLineItem
+from clickfunnels_orders.entities import (
+    Fulfillment,
+    FulfillmentLine,
+    Invoice,
+    InvoiceLineItem,
+    Restock,
+)
 from clickfunnels_orders.errors import (
     DuplicateLineItemError,
     OverFulfilledLineError,
     OverFulfillmentError,
+    OverReleaseError,
     UnknownLineItemError,
+    shown,
 )
-from clickfunnels_orders.statuses import FulfillmentStatus
 from clickfunnels_orders.store._codec import dump_key, load_json, load_key
 
-__all__ = ["record_fulfillment", "record_invoice", "refresh_orders"]
+__all__ = [
+    "FULFILLMENTS",
+    "RESTOCKS",
+    "Ledger",
+    "rebuild",
+    "record_invoice",
+    "record_lines",
+    "refresh_orders",
+]
 
 #: The id of the stand-in fulfillment that carries an order's fulfilled quantities into
 #: ``compute`` (only ever one, and only inside one recompute).
 _TOTALS_ID: Final = "fulfilled quantities held by the store"
 
-_COUNTED_USING: Final = (
-    "SELECT fl.fulfillment_id FROM fulfillment_lines AS fl"
-    " JOIN fulfillment_counts AS fc ON fc.fulfillment_id = fl.fulfillment_id"
-    " WHERE fl.line_item_id = ? AND fc.fulfilled = 1 AND fc.missing = 0"
-    " ORDER BY fl.fulfillment_id LIMIT 1"
+
+@attrs.frozen
+class Ledger:
+    """Where one kind of line-shaped entity (fulfillments, restocks) is kept in the rollup.
+
+    The names are constants of this module, never input, so they are safe to build SQL
+    from.
+
+    Attributes:
+        kind: the entity's name in messages (``fulfillment``, ``restock``).
+        lines: the table of its lines.
+        counts: the table of whether it counts, and how many line items are unknown.
+        key: the id column of both.
+        flag: the column of ``counts`` that says it is in its counting status.
+        column: the column of ``line_items`` its counted quantities add to.
+    """
+
+    kind: str
+    lines: str
+    counts: str
+    key: str
+    flag: str
+    column: str
+
+
+FULFILLMENTS: Final = Ledger(
+    "fulfillment",
+    "fulfillment_lines",
+    "fulfillment_counts",
+    "fulfillment_id",
+    "fulfilled",
+    "fulfilled",
 )
+RESTOCKS: Final = Ledger(
+    "restock", "restock_lines", "restock_counts", "restock_id", "restocked", "released"
+)
+_LEDGERS: Final = (FULFILLMENTS, RESTOCKS)
 
 
-def _orders_of_fulfillment(connection: sqlite3.Connection, fulfillment_key: str) -> set[str]:
+def _orders_of(connection: sqlite3.Connection, ledger: Ledger, key: str) -> set[str]:
     rows = connection.execute(
-        "SELECT DISTINCT li.order_id FROM fulfillment_lines AS fl"
-        " JOIN line_items AS li ON li.line_item_id = fl.line_item_id"
-        " WHERE fl.fulfillment_id = ?",
-        (fulfillment_key,),
+        f"SELECT DISTINCT li.order_id FROM {ledger.lines} AS el"  # noqa: S608  because the names are the module's constants
+        f" JOIN line_items AS li ON li.line_item_id = el.line_item_id"
+        f" WHERE el.{ledger.key} = ?",
+        (key,),
     )
     return {row[0] for row in rows}
 
 
-def _count(
-    connection: sqlite3.Connection, fulfillment_key: str, *, release: bool = False
-) -> set[str]:
-    """Add (or, releasing, take away) a fulfillment's quantities; return its orders.
+def _lines_of(connection: sqlite3.Connection, ledger: Ledger, key: str) -> dict[str, int]:
+    rows = connection.execute(
+        f"SELECT line_item_id, quantity FROM {ledger.lines} WHERE {ledger.key} = ?",  # noqa: S608  because the names are the module's constants
+        (key,),
+    )
+    return {row[0]: row[1] for row in rows}
 
-    Raises:
-        OverFulfillmentError: adding would ship more of a line item than its quantity.
+
+def _count(connection: sqlite3.Connection, ledger: Ledger, key: str, sign: int) -> set[str]:
+    """Add (``sign`` 1) or take away (-1) an entity's counted quantities; return its orders.
+
+    Nothing is checked here: the caller checks the lines it touched once it is done.
     """
     rows = connection.execute(
-        "SELECT fl.line_item_id, fl.quantity, li.quantity, li.fulfilled, li.order_id"
-        " FROM fulfillment_lines AS fl"
-        " JOIN line_items AS li ON li.line_item_id = fl.line_item_id"
-        " WHERE fl.fulfillment_id = ? ORDER BY fl.rowid",
-        (fulfillment_key,),
+        f"SELECT el.line_item_id, el.quantity, li.order_id FROM {ledger.lines} AS el"  # noqa: S608  because the names are the module's constants
+        f" JOIN line_items AS li ON li.line_item_id = el.line_item_id"
+        f" WHERE el.{ledger.key} = ?",
+        (key,),
     ).fetchall()
-    orders: set[str] = set()
-    for line_key, requested, quantity, already, order_key in rows:
-        if not release and already + requested > quantity:
-            raise OverFulfillmentError(
-                fulfillment_id=load_key(fulfillment_key),
+    connection.executemany(
+        f"UPDATE line_items SET {ledger.column} = {ledger.column} + ? WHERE line_item_id = ?",  # noqa: S608  because the names are the module's constants
+        [(sign * quantity, line_key) for line_key, quantity, _ in rows],
+    )
+    return {order_key for _, _, order_key in rows}
+
+
+def check_lines(
+    connection: sqlite3.Connection,
+    line_keys: Iterable[str],
+    *,
+    cause: str,
+    entity_id: Hashable = None,
+    shift: Mapping[str, int] | None = None,
+) -> None:
+    """Refuse what ``compute`` would refuse of these lines, as they now stand.
+
+    Args:
+        connection: the connection, inside the caller's transaction.
+        line_keys: the lines a change touched.
+        cause: what changed them, for messages (``fulfillment 3``, ``invoice 2``).
+        entity_id: the fulfillment or restock that changed them, if one did.
+        shift: how much the change moved each line's net fulfilled quantity (to say
+            what it asked for).
+
+    Raises:
+        OverReleaseError: restocks release more of a line than fulfillments shipped.
+        OverFulfillmentError: a line's net fulfilled quantity exceeds its quantity (an
+            ``OverFulfilledLineError`` when no single fulfillment or restock is to blame).
+    """
+    shift = shift or {}
+    for line_key in sorted(set(line_keys)):
+        row = connection.execute(
+            "SELECT quantity, fulfilled, released FROM line_items WHERE line_item_id = ?",
+            (line_key,),
+        ).fetchone()
+        if row is None:
+            continue
+        quantity, fulfilled, released = row
+        net = fulfilled - released
+        moved = shift.get(line_key, 0)
+        if net < 0:
+            # What the change released, against what was fulfilled before it (or, with
+            # no single change to blame, all that is released against all shipped).
+            raise OverReleaseError(
+                releaser=cause,
                 line_item_id=load_key(line_key),
-                quantity=quantity,
-                already=already,
-                requested=requested,
+                fulfilled=net - moved if moved < 0 else fulfilled,
+                requested=-moved if moved < 0 else released,
             )
-        connection.execute(
-            "UPDATE line_items SET fulfilled = fulfilled + ? WHERE line_item_id = ?",
-            (-requested if release else requested, line_key),
+        if net <= quantity:
+            continue
+        if entity_id is None or moved <= 0:
+            raise OverFulfilledLineError(
+                cause=cause, line_item_id=load_key(line_key), quantity=quantity, fulfilled=net
+            )
+        raise OverFulfillmentError(
+            fulfillment_id=entity_id,
+            line_item_id=load_key(line_key),
+            quantity=quantity,
+            already=net - moved,
+            requested=moved,
         )
-        orders.add(order_key)
-    return orders
 
 
-def record_fulfillment(
-    connection: sqlite3.Connection, fulfillment_key: str, fulfillment: Fulfillment | None
+def record_lines(
+    connection: sqlite3.Connection,
+    ledger: Ledger,
+    key: str,
+    entity: Fulfillment | Restock | None,
+    entity_id: Hashable = None,
+    *,
+    check: bool = True,
 ) -> set[str]:
-    """Replace the rollup's record of one fulfillment (``None``: it was deleted).
+    """Replace the rollup's record of one fulfillment or restock (``None``: it was deleted).
+
+    Args:
+        connection: the connection, inside the caller's transaction.
+        ledger: where entities of its kind are kept.
+        key: its key.
+        entity: the new version, or ``None``.
+        entity_id: its id (for messages when ``entity`` is ``None``).
+        check: whether to check the lines it touched (the caller may check once, later).
 
     Returns:
         The orders whose statuses may have changed.
 
     Raises:
-        OverFulfillmentError: the new version would ship more than a line item holds.
+        OverFulfillmentError: the change would leave a line shipped past its quantity.
+        OverReleaseError: the change would leave more of a line released than shipped.
     """
     held = connection.execute(
-        "SELECT fulfilled, missing FROM fulfillment_counts WHERE fulfillment_id = ?",
-        (fulfillment_key,),
+        f"SELECT {ledger.flag}, missing FROM {ledger.counts} WHERE {ledger.key} = ?",  # noqa: S608  because the names are the module's constants
+        (key,),
     ).fetchone()
-    touched = _orders_of_fulfillment(connection, fulfillment_key)
-    if held is not None and held == (1, 0):
-        _count(connection, fulfillment_key, release=True)
-    connection.execute("DELETE FROM fulfillment_lines WHERE fulfillment_id = ?", (fulfillment_key,))
-    connection.execute(
-        "DELETE FROM fulfillment_counts WHERE fulfillment_id = ?", (fulfillment_key,)
-    )
-    if fulfillment is None:
+    touched = _orders_of(connection, ledger, key)
+    held_lines = _lines_of(connection, ledger, key)
+    counted_before = held_lines if held == (1, 0) else {}
+    if counted_before:
+        _count(connection, ledger, key, -1)
+    connection.execute(f"DELETE FROM {ledger.lines} WHERE {ledger.key} = ?", (key,))  # noqa: S608  because the names are the module's constants
+    connection.execute(f"DELETE FROM {ledger.counts} WHERE {ledger.key} = ?", (key,))  # noqa: S608  because the names are the module's constants
+    wanted: dict[str, int] = {}
+    counted_now: dict[str, int] = {}
+    if entity is not None:
+        entity_id = entity.id
+        wanted = {
+            dump_key(line_id, "lines[].invoice_line_item_id"): quantity
+            for line_id, quantity in entity.quantities().items()
+        }
+        connection.executemany(
+            f"INSERT INTO {ledger.lines} ({ledger.key}, line_item_id, quantity) VALUES (?, ?, ?)",  # noqa: S608  because the names are the module's constants
+            [(key, line_key, quantity) for line_key, quantity in wanted.items()],
+        )
+        (missing,) = connection.execute(
+            f"SELECT COUNT(*) FROM {ledger.lines} AS el WHERE el.{ledger.key} = ?"  # noqa: S608  because the names are the module's constants
+            " AND NOT EXISTS (SELECT 1 FROM line_items AS li"
+            " WHERE li.line_item_id = el.line_item_id)",
+            (key,),
+        ).fetchone()
+        counts = entity.counts
+        connection.execute(
+            f"INSERT INTO {ledger.counts} ({ledger.key}, {ledger.flag}, missing) VALUES (?, ?, ?)",  # noqa: S608  because the names are the module's constants
+            (key, int(counts), missing),
+        )
+        if counts and missing == 0:
+            counted_now = wanted
+            touched |= _count(connection, ledger, key, 1)
+        else:
+            touched |= _orders_of(connection, ledger, key)
+    if not check:
         return touched
-    connection.executemany(
-        "INSERT INTO fulfillment_lines (fulfillment_id, line_item_id, quantity) VALUES (?, ?, ?)",
-        [
-            (fulfillment_key, dump_key(line_id, "lines[].invoice_line_item_id"), quantity)
-            for line_id, quantity in fulfillment.quantities().items()
-        ],
+    # Fulfillments add to the net fulfilled quantity, restocks take from it.
+    sign = 1 if ledger.column == "fulfilled" else -1
+    lines = held_lines.keys() | wanted.keys()
+    check_lines(
+        connection,
+        lines,
+        cause=f"{ledger.kind} {shown(entity_id)}",
+        entity_id=entity_id,
+        shift={
+            line: sign * (counted_now.get(line, 0) - counted_before.get(line, 0)) for line in lines
+        },
     )
-    (missing,) = connection.execute(
-        "SELECT COUNT(*) FROM fulfillment_lines AS fl WHERE fl.fulfillment_id = ?"
-        " AND NOT EXISTS (SELECT 1 FROM line_items AS li WHERE li.line_item_id = fl.line_item_id)",
-        (fulfillment_key,),
-    ).fetchone()
-    fulfilled = fulfillment.status is FulfillmentStatus.FULFILLED
-    connection.execute(
-        "INSERT INTO fulfillment_counts (fulfillment_id, fulfilled, missing) VALUES (?, ?, ?)",
-        (fulfillment_key, int(fulfilled), missing),
-    )
-    if fulfilled and missing == 0:
-        touched |= _count(connection, fulfillment_key)
-    else:
-        touched |= _orders_of_fulfillment(connection, fulfillment_key)
     return touched
 
 
@@ -160,40 +299,61 @@ def _refuse_foreign_lines(
 
 
 def _forget_lines(connection: sqlite3.Connection, line_keys: Iterable[str]) -> None:
-    """Drop line items; fulfillments naming them wait again (a counted one refuses)."""
+    """Drop line items; what names them waits again (a counted fulfillment refuses).
+
+    A counted restock releases only what counted fulfillments shipped, so a line that
+    one names is refused through those fulfillments.
+    """
     for line_key in line_keys:
-        counted = connection.execute(_COUNTED_USING, (line_key,)).fetchone()
+        counted = connection.execute(
+            "SELECT fl.fulfillment_id FROM fulfillment_lines AS fl"
+            " JOIN fulfillment_counts AS fc ON fc.fulfillment_id = fl.fulfillment_id"
+            " WHERE fl.line_item_id = ? AND fc.fulfilled = 1 AND fc.missing = 0"
+            " ORDER BY fl.fulfillment_id LIMIT 1",
+            (line_key,),
+        ).fetchone()
         if counted is not None:
             raise UnknownLineItemError(load_key(line_key), load_key(counted[0]))
         connection.execute("DELETE FROM line_items WHERE line_item_id = ?", (line_key,))
-        connection.execute(
-            "UPDATE fulfillment_counts SET missing = missing + 1 WHERE fulfillment_id IN"
-            " (SELECT fulfillment_id FROM fulfillment_lines WHERE line_item_id = ?)",
-            (line_key,),
-        )
+        for ledger in _LEDGERS:
+            connection.execute(
+                f"UPDATE {ledger.counts} SET missing = missing + 1 WHERE {ledger.key} IN"  # noqa: S608  because the names are the module's constants
+                f" (SELECT {ledger.key} FROM {ledger.lines} WHERE line_item_id = ?)",
+                (line_key,),
+            )
 
 
-def _count_waiting(connection: sqlite3.Connection, line_keys: Iterable[str]) -> set[str]:
-    """Mark line items known; count the fulfillments that were waiting only for them."""
-    waiting: set[str] = set()
-    for line_key in line_keys:
-        rows = connection.execute(
-            "SELECT fulfillment_id FROM fulfillment_lines WHERE line_item_id = ?", (line_key,)
-        )
-        waiting.update(row[0] for row in rows)
-        connection.execute(
-            "UPDATE fulfillment_counts SET missing = missing - 1 WHERE fulfillment_id IN"
-            " (SELECT fulfillment_id FROM fulfillment_lines WHERE line_item_id = ?)",
-            (line_key,),
-        )
+def _count_waiting(
+    connection: sqlite3.Connection, line_keys: Iterable[str], lines_counted: set[str]
+) -> set[str]:
+    """Mark line items known; count what was waiting only for them, fulfillments first.
+
+    Returns the orders touched; adds the lines of what now counts to ``lines_counted``
+    (some may be lines of other invoices, already known).
+    """
+    keys = list(line_keys)
     touched: set[str] = set()
-    for fulfillment_key in sorted(waiting):
-        state = connection.execute(
-            "SELECT fulfilled, missing FROM fulfillment_counts WHERE fulfillment_id = ?",
-            (fulfillment_key,),
-        ).fetchone()
-        if state == (1, 0):
-            touched |= _count(connection, fulfillment_key)
+    for ledger in _LEDGERS:
+        waiting: set[str] = set()
+        for line_key in keys:
+            rows = connection.execute(
+                f"SELECT {ledger.key} FROM {ledger.lines} WHERE line_item_id = ?",  # noqa: S608  because the names are the module's constants
+                (line_key,),
+            )
+            waiting.update(row[0] for row in rows)
+            connection.execute(
+                f"UPDATE {ledger.counts} SET missing = missing - 1 WHERE {ledger.key} IN"  # noqa: S608  because the names are the module's constants
+                f" (SELECT {ledger.key} FROM {ledger.lines} WHERE line_item_id = ?)",
+                (line_key,),
+            )
+        for key in sorted(waiting):
+            state = connection.execute(
+                f"SELECT {ledger.flag}, missing FROM {ledger.counts} WHERE {ledger.key} = ?",  # noqa: S608  because the names are the module's constants
+                (key,),
+            ).fetchone()
+            if state == (1, 0):
+                lines_counted.update(_lines_of(connection, ledger, key))
+                touched |= _count(connection, ledger, key, 1)
     return touched
 
 
@@ -217,8 +377,9 @@ def record_invoice(
     Raises:
         DuplicateLineItemError: a line-item id another invoice holds.
         UnknownLineItemError: the version drops a line item a counted fulfillment ships.
-        OverFulfilledLineError: a line's new quantity is below what was shipped of it.
-        OverFulfillmentError: a fulfillment that now counts ships more than a line holds.
+        OverFulfilledLineError: a line's new quantity is below its net fulfilled quantity,
+            or what now counts ships more than a line holds.
+        OverReleaseError: restocks that now count release more than was shipped.
     """
     held = {
         row[0]: row[1]
@@ -244,13 +405,6 @@ def record_invoice(
     now_known: list[str] = []
     for line_key, item in items.items():
         if line_key in held:
-            if held[line_key] > item.quantity:
-                raise OverFulfilledLineError(
-                    cause=f"invoice {invoice.id!r}",
-                    line_item_id=item.id,
-                    quantity=item.quantity,
-                    fulfilled=held[line_key],
-                )
             connection.execute(
                 "UPDATE line_items SET quantity = ?, order_id = ? WHERE line_item_id = ?",
                 (item.quantity, order_key, line_key),
@@ -258,11 +412,13 @@ def record_invoice(
         else:
             connection.execute(
                 "INSERT INTO line_items (line_item_id, invoice_id, order_id, quantity,"
-                " fulfilled, status, remaining) VALUES (?, ?, ?, ?, 0, ?, NULL)",
+                " fulfilled, released, status, remaining) VALUES (?, ?, ?, ?, 0, 0, ?, NULL)",
                 (line_key, invoice_key, order_key, item.quantity, item.fulfillment_status),
             )
             now_known.append(line_key)
-    touched |= _count_waiting(connection, now_known)
+    lines_counted: set[str] = set()
+    touched |= _count_waiting(connection, now_known, lines_counted)
+    check_lines(connection, items.keys() | lines_counted, cause=f"invoice {shown(invoice.id)}")
     return touched
 
 
@@ -292,10 +448,10 @@ def refresh_orders(
             connection.execute("DELETE FROM order_statuses WHERE order_id = ?", (order_key,))
             continue
         lines = tuple(
-            FulfillmentLine(invoice_line_item_id=load_key(line_key), quantity=fulfilled)
-            for line_key, fulfilled in connection.execute(
-                "SELECT line_item_id, fulfilled FROM line_items"
-                " WHERE order_id = ? AND fulfilled > 0",
+            FulfillmentLine(invoice_line_item_id=load_key(line_key), quantity=net)
+            for line_key, net in connection.execute(
+                "SELECT line_item_id, fulfilled - released FROM line_items"
+                " WHERE order_id = ? AND fulfilled > released",
                 (order_key,),
             )
         )
@@ -323,3 +479,57 @@ def refresh_orders(
                 for item in invoice.line_items
             ],
         )
+
+
+def rebuild(connection: sqlite3.Connection) -> None:
+    """Empty the rollup's tables and fill them again from the entities held.
+
+    Every invoice first, then every fulfillment, then every restock, each in key order;
+    the lines are checked once everything counts, as ``compute`` checks the whole.
+
+    Raises:
+        OrdersError: what is held is something ``compute`` refuses.
+    """
+    for table in (
+        "line_items",
+        "fulfillment_lines",
+        "fulfillment_counts",
+        "restock_lines",
+        "restock_counts",
+        "invoice_statuses",
+        "order_statuses",
+    ):
+        connection.execute(f"DELETE FROM {table}")  # noqa: S608  because the names are constants
+    touched: set[str] = set()
+    known: dict[str, Invoice] = {}
+    for key, data in connection.execute(
+        "SELECT entity_id, data FROM entities WHERE kind = 'Invoice' ORDER BY entity_id"
+    ).fetchall():
+        invoice = Invoice.from_api(load_json(data))
+        order_key = dump_key(invoice.order_id)
+        connection.execute(
+            "UPDATE entities SET order_id = ? WHERE kind = 'Invoice' AND entity_id = ?",
+            (order_key, key),
+        )
+        for item in invoice.line_items:
+            connection.execute(
+                "INSERT INTO line_items (line_item_id, invoice_id, order_id, quantity,"
+                " fulfilled, released, status, remaining) VALUES (?, ?, ?, ?, 0, 0, ?, NULL)",
+                (dump_key(item.id), key, order_key, item.quantity, item.fulfillment_status),
+            )
+        known[key] = invoice
+        touched.add(order_key)
+    for ledger, cls in ((FULFILLMENTS, Fulfillment), (RESTOCKS, Restock)):
+        for key, data in connection.execute(
+            "SELECT entity_id, data FROM entities WHERE kind = ? ORDER BY entity_id",
+            (cls.__name__,),
+        ).fetchall():
+            touched |= record_lines(
+                connection, ledger, key, cls.from_api(load_json(data)), check=False
+            )
+    check_lines(
+        connection,
+        [row[0] for row in connection.execute("SELECT line_item_id FROM line_items")],
+        cause="the entities held",
+    )
+    refresh_orders(connection, touched, known)

@@ -7,8 +7,12 @@ stick to SQL that PostgreSQL reads too (``ON CONFLICT`` upserts, plain indexes).
 
 Version 1 kept events, versions and the delivered data. Version 2 adds the rollup's
 tables (line items with their fulfilled quantity, fulfillment lines, materialised
-invoice and order statuses); its data step fills them from the entities a version-1
-file holds.
+invoice and order statuses). Version 3 adds restocks to the rollup: each line item's
+released quantity, and each restock's lines and whether it counts, beside the
+fulfillments'. The store's data step runs after the last migration a file needs and
+rebuilds the whole rollup from the entities held, so a file of any earlier version
+opens with the rollup of what it holds (files before version 3 hold no restocks: the
+store of those versions ignored restock deliveries).
 """
 
 from __future__ import annotations
@@ -73,8 +77,26 @@ _V2: Final = (
     "CREATE TABLE order_statuses (order_id TEXT PRIMARY KEY, status TEXT NOT NULL)",
 )
 
+_V3: Final = (
+    # What counted restocks released of each line item: its net fulfilled quantity is
+    # fulfilled - released.
+    "ALTER TABLE line_items ADD COLUMN released INTEGER NOT NULL DEFAULT 0",
+    # The lines of every restock held, summed per line item, known or not yet.
+    (
+        "CREATE TABLE restock_lines (restock_id TEXT NOT NULL, line_item_id TEXT NOT NULL,"
+        " quantity INTEGER NOT NULL, PRIMARY KEY (restock_id, line_item_id))"
+    ),
+    "CREATE INDEX restock_lines_by_line_item ON restock_lines (line_item_id)",
+    # Whether a restock is in status restocked, and how many of its line items are not
+    # (yet) known: it releases when restocked = 1 and missing = 0.
+    (
+        "CREATE TABLE restock_counts (restock_id TEXT PRIMARY KEY,"
+        " restocked INTEGER NOT NULL, missing INTEGER NOT NULL)"
+    ),
+)
+
 #: The statements of each schema version, oldest first (version n is ``MIGRATIONS[n-1]``).
-MIGRATIONS: Final = (_V1, _V2)
+MIGRATIONS: Final = (_V1, _V2, _V3)
 #: The schema version this library writes.
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
@@ -109,7 +131,8 @@ def migrate(
     """Bring the database up to ``target`` in one transaction; return the version found.
 
     The caller holds no transaction. ``data_steps[n]`` runs after version ``n``'s
-    statements, in the same transaction, to fill what they created.
+    statements, in the same transaction, to fill what they created (when the file is
+    brought past version ``n``).
 
     Raises:
         SchemaVersionError: the file was written by a newer version of the library.

@@ -10,11 +10,11 @@ import threading
 import time
 from collections.abc import Hashable, Iterator, Mapping
 from types import MappingProxyType, TracebackType
-from typing import Any, Final, Self, TypeVar
+from typing import Final, Self, TypeVar
 
 from clickfunnels_orders import rollup
 from clickfunnels_orders._values import to_moment
-from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Transaction
+from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.errors import (
     InvalidTypeError,
     InvalidValueError,
@@ -43,12 +43,13 @@ from clickfunnels_orders.store._codec import (
     load_moment,
 )
 from clickfunnels_orders.store._errors import StoreBusyError, StoreClosedError
-from clickfunnels_orders.store._schema import migrate
+from clickfunnels_orders.store._schema import SCHEMA_VERSION, migrate
 from clickfunnels_orders.webhooks import WebhookEvent
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "SQLiteStore"]
 
-EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction)
+EntityT = TypeVar("EntityT", Order, Invoice, Fulfillment, Transaction, Restock)
+Entity = Order | Invoice | Fulfillment | Transaction | Restock
 
 #: How long a write waits for another writer (another process) before giving up.
 DEFAULT_BUSY_TIMEOUT: Final = dt.timedelta(seconds=5)
@@ -58,6 +59,7 @@ _KINDS: Final[Mapping[type, str]] = {
     Invoice: "Invoice",
     Fulfillment: "Fulfillment",
     Transaction: "Transaction",
+    Restock: "Restock",
 }
 
 
@@ -89,7 +91,9 @@ def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
 def _kind(cls: object) -> str:
     kind = _KINDS.get(cls) if isinstance(cls, type) else None
     if kind is None:
-        raise InvalidTypeError("cls", cls, "Order, Invoice, Fulfillment or Transaction (the class)")
+        raise InvalidTypeError(
+            "cls", cls, "Order, Invoice, Fulfillment, Transaction or Restock (the class)"
+        )
     return kind
 
 
@@ -138,7 +142,7 @@ class SQLiteStore:
             with self._busy_as_error():
                 _use_wal(connection, self._timeout)
                 connection.execute("PRAGMA synchronous = FULL")
-                migrate(connection, path=self._path, data_steps={2: _fill_rollup})
+                migrate(connection, path=self._path, data_steps={SCHEMA_VERSION: books.rebuild})
         except BaseException:
             connection.close()
             raise
@@ -228,7 +232,11 @@ class SQLiteStore:
             The report: applied, duplicate, stale or ignored, as the replica would say.
 
         Raises:
-            OverFulfillmentError: the delivery would ship more of a line item than it holds.
+            OverFulfillmentError: the delivery would ship more of a line item than it holds
+                (net of what restocks released), or cancelling a restock would.
+            OverReleaseError: a restock would release more of a line item than was
+                shipped of it, or cancelling a fulfillment would leave restocks releasing
+                more than is shipped.
             UnknownLineItemError: an invoice version drops a line a counted fulfillment
                 ships.
             DuplicateLineItemError: an invoice holds a line-item id another invoice holds.
@@ -288,7 +296,7 @@ class SQLiteStore:
     # -- what is held ----------------------------------------------------------------------
 
     def get(self, cls: type[EntityT], entity_id: Hashable) -> EntityT | None:
-        """Return the stored ``Order``, ``Invoice``, ``Fulfillment`` or ``Transaction``, or None.
+        """Return the stored entity of class ``cls`` (``Order``, ... ``Restock``), or None.
 
         It equals the entity applied, and its ``to_api()`` equals the delivered data.
         """
@@ -317,14 +325,12 @@ class SQLiteStore:
             ).fetchone()
         return None if row is None else load_moment(row[0])
 
-    def held_version(
-        self, cls: type[Order | Invoice | Fulfillment | Transaction], entity_id: Hashable
-    ) -> HeldVersion | None:
+    def held_version(self, cls: type[Entity], entity_id: Hashable) -> HeldVersion | None:
         """Return what ordering knows of an entity's latest version (kept after deletion)."""
         with self._reading() as connection:
             return _held(connection, _kind(cls), dump_key(entity_id))
 
-    def ids(self, cls: type[Order | Invoice | Fulfillment | Transaction]) -> frozenset[Hashable]:
+    def ids(self, cls: type[Entity]) -> frozenset[Hashable]:
         """Return the ids of the stored entities of one class."""
         with self._reading() as connection:
             rows = connection.execute(
@@ -376,14 +382,14 @@ class SQLiteStore:
         return LineItemFulfillmentStatus(status)
 
     def fulfilled_quantity(self, line_item_id: Hashable) -> int:
-        """Return how much of a line item the counted fulfillments shipped.
+        """Return how much of a line item the counted fulfillments shipped, less restocks.
 
         Raises:
             UnknownLineItemError: no stored invoice holds this line item.
         """
         with self._reading() as connection:
             row = connection.execute(
-                "SELECT fulfilled FROM line_items WHERE line_item_id = ?",
+                "SELECT fulfilled - released FROM line_items WHERE line_item_id = ?",
                 (dump_key(line_item_id),),
             ).fetchone()
         if row is None:
@@ -401,22 +407,30 @@ class SQLiteStore:
         return MappingProxyType({load_key(key): int(quantity) for key, quantity in rows})
 
     def snapshot(self) -> rollup.FulfillmentRollup:
-        """Return the whole rollup: ``compute`` over the stored invoices and fulfillments.
+        """Return the whole rollup: ``compute`` over the stored invoices, fulfillments, restocks.
 
-        Fulfillments whose line items are not all stored yet are left out, as they are
-        from every query. This reads everything; the queries above do not.
+        Fulfillments and restocks whose line items are not all stored yet are left out,
+        as they are from every query. This reads everything; the queries above do not.
         """
         with self._transaction("DEFERRED") as connection:
             invoices = [
                 Invoice.from_api(load_json(row[0]))
                 for row in connection.execute("SELECT data FROM entities WHERE kind = 'Invoice'")
             ]
-            fulfillments = [
+            fulfillments: list[Fulfillment | Restock] = [
                 Fulfillment.from_api(load_json(row[0]))
                 for row in connection.execute(
                     "SELECT e.data FROM entities AS e JOIN fulfillment_counts AS fc"
                     " ON fc.fulfillment_id = e.entity_id"
                     " WHERE e.kind = 'Fulfillment' AND fc.missing = 0"
+                )
+            ]
+            fulfillments += [
+                Restock.from_api(load_json(row[0]))
+                for row in connection.execute(
+                    "SELECT e.data FROM entities AS e JOIN restock_counts AS rc"
+                    " ON rc.restock_id = e.entity_id"
+                    " WHERE e.kind = 'Restock' AND rc.missing = 0"
                 )
             ]
         return rollup.compute(invoices, fulfillments)
@@ -435,7 +449,7 @@ def _held(connection: sqlite3.Connection, kind: str, entity_key: str) -> HeldVer
 
 def _write(
     connection: sqlite3.Connection,
-    entity: Order | Invoice | Fulfillment | Transaction,
+    entity: Entity,
     entity_key: str,
     data: str,
     version: HeldVersion,
@@ -483,27 +497,12 @@ def _write(
     elif isinstance(entity, Fulfillment):
         fulfillment = kept if isinstance(kept, Fulfillment) else None
         books.refresh_orders(
-            connection, books.record_fulfillment(connection, entity_key, fulfillment)
+            connection,
+            books.record_lines(connection, books.FULFILLMENTS, entity_key, fulfillment, entity.id),
         )
-
-
-def _fill_rollup(connection: sqlite3.Connection) -> None:
-    """Schema 2's data step: enter every invoice, then every fulfillment, in the rollup."""
-    invoices: list[tuple[str, Any]] = connection.execute(
-        "SELECT entity_id, data FROM entities WHERE kind = 'Invoice' ORDER BY entity_id"
-    ).fetchall()
-    for key, data in invoices:
-        invoice = Invoice.from_api(load_json(data))
-        connection.execute(
-            "UPDATE entities SET order_id = ? WHERE kind = 'Invoice' AND entity_id = ?",
-            (dump_key(invoice.order_id), key),
-        )
+    elif isinstance(entity, Restock):
+        restock = kept if isinstance(kept, Restock) else None
         books.refresh_orders(
-            connection, books.record_invoice(connection, key, invoice, None), {key: invoice}
+            connection,
+            books.record_lines(connection, books.RESTOCKS, entity_key, restock, entity.id),
         )
-    fulfillments: list[tuple[str, Any]] = connection.execute(
-        "SELECT entity_id, data FROM entities WHERE kind = 'Fulfillment' ORDER BY entity_id"
-    ).fetchall()
-    for key, data in fulfillments:
-        fulfillment = Fulfillment.from_api(load_json(data))
-        books.refresh_orders(connection, books.record_fulfillment(connection, key, fulfillment))

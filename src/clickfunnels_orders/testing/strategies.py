@@ -36,6 +36,7 @@ from clickfunnels_orders.entities import (
     InvoiceLineItem,
     Order,
     OrderLineItem,
+    Restock,
 )
 from clickfunnels_orders.machines import CANCEL_REASONS
 from clickfunnels_orders.statuses import (
@@ -377,6 +378,7 @@ def _books(
     max_fulfillments: int,
     max_events: int,
     complete_lines: bool,
+    max_restocks: int,
 ) -> Book:
     order_ids = draw(st.lists(_ids(), min_size=1, max_size=max_orders, unique=True))
     orders_ = [
@@ -407,18 +409,54 @@ def _books(
             for line in shipped:
                 left[line.invoice_line_item_id] -= line.quantity
         fulfillments_.append(made)
-    result = rollup.compute(invoices_, fulfillments_)
+    restocks_ = _restock(draw, lines, left, max_restocks)
+    result = rollup.compute(invoices_, [*fulfillments_, *restocks_])
     invoices_ = [result.apply(invoice) for invoice in invoices_]
     if complete_lines:
-        invoices_ = [_complete_some(draw, invoice, left) for invoice in invoices_]
-    return Book(tuple(orders_), tuple(invoices_), tuple(fulfillments_))
+        # A complete line's quantity can no longer be released: leave released ones open.
+        released = {line.invoice_line_item_id for restock in restocks_ for line in restock.lines}
+        invoices_ = [_complete_some(draw, invoice, left, released) for invoice in invoices_]
+    return Book(tuple(orders_), tuple(invoices_), tuple(fulfillments_), tuple(restocks_))
 
 
-def _complete_some(draw: st.DrawFn, invoice: Invoice, left: dict[Hashable, int]) -> Invoice:
-    """Mark some lines shipped in full ``complete``, as a merchant may."""
+def _restock(
+    draw: st.DrawFn, lines: list[InvoiceLineItem], left: dict[Hashable, int], max_restocks: int
+) -> list[Restock]:
+    """Draw restocks of what the counted fulfillments shipped; ``left`` grows by what they release.
+
+    Each restocked restock releases at most what is shipped, net of the restocks before
+    it, of each of its lines; a cancelled one (a walk may cancel it) releases nothing.
+    """
+    made: list[Restock] = []
+    for restock_id in range(1, draw(st.integers(0, max_restocks)) + 1):
+        shipped = [item for item in lines if left[item.id] < item.quantity]
+        if not shipped:
+            break
+        chosen = draw(st.lists(st.sampled_from(shipped), min_size=1, max_size=3, unique=True))
+        returned = tuple(
+            FulfillmentLine(item.id, draw(st.integers(1, item.quantity - left[item.id])))
+            for item in chosen
+        )
+        created = draw(moments())
+        restock = Restock(id=restock_id, lines=returned, created_at=created)
+        restock = _walk(draw, restock, created, 1, lambda _d, r, e, at: getattr(r, e)(at=at))
+        if restock.counts:
+            for line in returned:
+                left[line.invoice_line_item_id] += line.quantity
+        made.append(restock)
+    return made
+
+
+def _complete_some(
+    draw: st.DrawFn, invoice: Invoice, left: dict[Hashable, int], released: set[Hashable]
+) -> Invoice:
+    """Mark some lines shipped in full (and never released) ``complete``, as a merchant may."""
     items = tuple(
         item.complete(at=draw(moments()))
-        if item.may("complete") and left.get(item.id) == 0 and draw(st.booleans())
+        if item.may("complete")
+        and left.get(item.id) == 0
+        and item.id not in released
+        and draw(st.booleans())
         else item
         for item in invoice.line_items
     )
@@ -432,14 +470,16 @@ def books(
     max_fulfillments: int = 5,
     max_events: int = 3,
     complete_lines: bool = True,
+    max_restocks: int = 0,
 ) -> st.SearchStrategy[Book]:
-    """Consistent books: orders, their invoices and fulfillments that ship them.
+    """Consistent books: orders, their invoices, fulfillments that ship them, and restocks.
 
     Line-item ids are unique across the book (so a rollup or tracker takes all of its
-    invoices at once), fulfillments ship required lines within their quantities (so
+    invoices at once), fulfillments ship required lines within their quantities,
+    restocks release no more of a line than the counted fulfillments shipped of it (so
     ``rollup.compute`` and ``rollup.Tracker`` accept them), and each line's status is
-    the one its fulfillments give it. Most invoices are paid, so most books have
-    something shipped and something left to ship.
+    the one its fulfillments and restocks give it. Most invoices are paid, so most books
+    have something shipped and something left to ship.
 
     Args:
         max_orders: the most orders (at least one).
@@ -448,9 +488,15 @@ def books(
         max_events: the most further events in each invoice's history.
         complete_lines: whether some lines shipped in full are then marked ``complete``
             (a tracker refuses to count new fulfillments of a complete line, so pass
-            ``False`` to replay a book's fulfillments into one).
+            ``False`` to replay a book's fulfillments into one). A line a restock names
+            is never marked complete.
+        max_restocks: the most restocks (``Book.restocks``), restocked or cancelled;
+            0, the default, draws none, so that a book's fulfillments alone give its
+            statuses.
     """
-    return _books(max_orders, max_invoices, max_fulfillments, max_events, complete_lines)
+    return _books(
+        max_orders, max_invoices, max_fulfillments, max_events, complete_lines, max_restocks
+    )
 
 
 _ids = ids  # the public strategies take an ``ids`` option that shadows this function
