@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
+from clickfunnels_orders._json import MAX_JSON_DEPTH, JsonNumber
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.entities._codec import install
 from clickfunnels_orders.errors import InvalidTypeError
@@ -73,7 +74,9 @@ from clickfunnels_orders.payloads.requests import (
 
 __all__ = [
     "CREATE_FULFILLMENT_OPTIONS",
+    "MAX_JSON_DEPTH",
     "ApiExtra",
+    "JsonNumber",
     "converter",
     "dump_moment",
     "fulfillment_create_request",

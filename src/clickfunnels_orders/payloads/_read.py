@@ -158,8 +158,8 @@ def _rest(raw: Mapping[str, Any], wire_cls: type) -> dict[str, Any]:
     return rest
 
 
-def _extra(raw: Mapping[str, Any], wire: Any) -> ApiExtra:
-    return ApiExtra(_rest(raw, type(wire)), _Source(raw, wire))
+def _extra(raw: Mapping[str, Any], wire: Any, path: str = "") -> ApiExtra:
+    return ApiExtra(_rest(raw, type(wire)), _Source(raw, wire), path)
 
 
 def _read_children(
@@ -168,7 +168,7 @@ def _read_children(
     return tuple(
         _construct(
             cls,
-            {**_kwargs(wire), "extra": _extra(raw, wire)},
+            {**_kwargs(wire), "extra": _extra(raw, wire, f"{prefix}[{index}]")},
             type(wire),
             f"{prefix}[{index}]",
         )
@@ -198,7 +198,7 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
     lines = _read_children(
         OrderLineItem, wire.line_items, raw["line_items"], _join(path, "line_items")
     )
-    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire, path)}
     order: Order = _construct(Order, kwargs, _OrderWire, path)
     return order
 
@@ -227,7 +227,7 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
             f"got {_show(raw['due_amount'])}, expected at most total_amount ({total})",
             value=raw["due_amount"],
         )
-    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire, path)}
     if paid is not None:
         kwargs["amount_paid"] = paid
     invoice: Invoice = _construct(Invoice, kwargs, _InvoiceWire, path)
@@ -246,6 +246,6 @@ def fulfillment_from_api(payload: object, *, path: str = "") -> Fulfillment:
         _construct(FulfillmentLine, _kwargs(line), _IncludedLineWire, f"{lines_path}[{index}]")
         for index, line in enumerate(wire.included_invoices_line_items)
     )
-    kwargs = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire, path)}
     fulfillment: Fulfillment = _construct(Fulfillment, kwargs, _FulfillmentWire, path)
     return fulfillment

@@ -60,7 +60,7 @@ def transaction_from_api(payload: object, *, path: str = "") -> Transaction:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
     raw, wire = _read(payload, _TransactionWire, path)
-    kwargs = {**_kwargs(wire), "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "extra": _extra(raw, wire, path)}
     transaction: Transaction = _construct(Transaction, kwargs, _TransactionWire, path)
     return transaction
 
@@ -77,7 +77,7 @@ def restock_from_api(payload: object, *, path: str = "") -> Restock:
         _construct(FulfillmentLine, _kwargs(line), _IncludedLineWire, f"{lines_path}[{index}]")
         for index, line in enumerate(wire.included_invoices_line_items)
     )
-    kwargs: dict[str, Any] = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire)}
+    kwargs: dict[str, Any] = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire, path)}
     restock: Restock = _construct(Restock, kwargs, _RestockWire, path)
     return restock
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from clickfunnels_orders._json import json_leaf
 from clickfunnels_orders._values import copy_json, to_api_id
 from clickfunnels_orders.entities import (
     Fulfillment,
@@ -12,7 +13,7 @@ from clickfunnels_orders.entities import (
     Order,
 )
 from clickfunnels_orders.errors import InvalidValueError, PayloadError
-from clickfunnels_orders.payloads._extra import _Source, _source_of
+from clickfunnels_orders.payloads._extra import _carried, _Source, _source_of
 from clickfunnels_orders.payloads._values import Id, _dump, _show
 from clickfunnels_orders.payloads._wire import _CHILD_ENTITIES, _WIRE, _Field, _fields
 
@@ -29,7 +30,8 @@ def _leaf(entity: Any, field: _Field, source: _Source | None) -> tuple[bool, obj
                 if field.absent is not None and field.absent(entity) == value:
                     return True, None
             elif getattr(source.wire, field.key) == value:
-                return True, raw
+                # A Decimal (from parse_float=Decimal) goes back as the number it was.
+                return True, json_leaf(raw, field.key)
         elif field.absent is not None and field.absent(entity) == value:
             return False, None
     if field.type is Id:
@@ -115,7 +117,7 @@ def _emit_lines(
 def entity_to_api(entity: Any) -> dict[str, Any]:
     """Write any entity (or child line) as the API would send it, ``extra`` included."""
     extra: Mapping[str, Any] = entity.extra
-    return _emit(entity, _WIRE[type(entity)], _source_of(extra), extra)
+    return _emit(entity, _WIRE[type(entity)], _source_of(extra), _carried(extra))
 
 
 def order_to_api(order: Order) -> dict[str, Any]:
