@@ -152,7 +152,7 @@ def _rest(raw: Mapping[str, Any], wire_cls: type) -> dict[str, Any]:
             if nested:
                 rest[key] = nested
         elif field.items is not None and field.items not in _CHILD_ENTITIES:
-            lines = [_rest(item, field.items) for item in value]
+            lines = [_rest(item, field.items) for item in value or ()]
             if any(lines):
                 rest[key] = lines
     return rest
@@ -195,8 +195,9 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
     raw, wire = _read(payload, _OrderWire, path)
+    # Null or absent lines are no lines (the schema allows both).
     lines = _read_children(
-        OrderLineItem, wire.line_items, raw["line_items"], _join(path, "line_items")
+        OrderLineItem, wire.line_items or [], raw.get("line_items") or (), _join(path, "line_items")
     )
     kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire, path)}
     order: Order = _construct(Order, kwargs, _OrderWire, path)
@@ -244,7 +245,7 @@ def fulfillment_from_api(payload: object, *, path: str = "") -> Fulfillment:
     lines_path = _join(path, "included_invoices_line_items")
     lines = tuple(
         _construct(FulfillmentLine, _kwargs(line), _IncludedLineWire, f"{lines_path}[{index}]")
-        for index, line in enumerate(wire.included_invoices_line_items)
+        for index, line in enumerate(wire.included_invoices_line_items or ())
     )
     kwargs = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire, path)}
     fulfillment: Fulfillment = _construct(Fulfillment, kwargs, _FulfillmentWire, path)

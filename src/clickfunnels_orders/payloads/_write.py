@@ -83,17 +83,30 @@ def _emit(
                 nested_rest if isinstance(nested_rest, Mapping) else {},
             )
         elif field.items is not None:
-            items = getattr(entity, field.to)
-            if field.items in _CHILD_ENTITIES:
-                written = [entity_to_api(item) for item in items]
-            else:
-                written = _emit_lines(items, field.items, source, key, rest.get(key))
-            out[key] = tuple(written) if isinstance(raw_value, tuple) else written
+            keep, value = _list(entity, field, source, rest.get(key))
+            if keep:
+                out[key] = value
         else:
             keep, value = _leaf(entity, field, source)
             if keep:
                 out[key] = value
     return out
+
+
+def _list(entity: Any, field: _Field, source: _Source | None, rest: object) -> tuple[bool, object]:
+    """Decide how to write a list of lines: ``(False, _)`` to leave it out, else its value."""
+    key = field.key
+    items = getattr(entity, field.to)
+    raw_value = source.raw.get(key) if source is not None else None
+    if not items and source is not None and raw_value is None:
+        # No lines read from a null or absent list: written back the same way.
+        return key in source.raw, None
+    line_wire: Any = field.items
+    if line_wire in _CHILD_ENTITIES:
+        written = [entity_to_api(item) for item in items]
+    else:
+        written = _emit_lines(items, line_wire, source, key, rest)
+    return True, tuple(written) if isinstance(raw_value, tuple) else written
 
 
 def _emit_lines(
