@@ -13,6 +13,7 @@ from clickfunnels_orders.entities import (
     Order,
 )
 from clickfunnels_orders.errors import InvalidValueError, PayloadError
+from clickfunnels_orders.payloads._derived import derived_keys
 from clickfunnels_orders.payloads._extra import _carried, _Source, _source_of
 from clickfunnels_orders.payloads._values import Id, _dump, _show
 from clickfunnels_orders.payloads._wire import _CHILD_ENTITIES, _WIRE, _Field, _fields
@@ -130,7 +131,13 @@ def _emit_lines(
 def entity_to_api(entity: Any) -> dict[str, Any]:
     """Write any entity (or child line) as the API would send it, ``extra`` included."""
     extra: Mapping[str, Any] = entity.extra
-    return _emit(entity, _WIRE[type(entity)], _source_of(extra), _carried(extra))
+    source = _source_of(extra)
+    carried = _carried(extra)
+    derived = derived_keys(entity, source)
+    if derived:
+        # Keys the API derives from what changed replace their stale carried values.
+        carried = {**carried, **derived}
+    return _emit(entity, _WIRE[type(entity)], source, carried)
 
 
 def order_to_api(order: Order) -> dict[str, Any]:
