@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -206,3 +208,34 @@ def test_generated_entities_pickle_and_compare_equal(entity: Any, protocol: int)
     back = pickle.loads(pickle.dumps(entity, protocol))  # noqa: S301  because the data is our own
     assert back == entity
     assert back.history == entity.history
+
+
+def stack_depth() -> int:
+    """How many frames are on the stack now."""
+    frame = sys._getframe()
+    depth = 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back  # type: ignore[assignment]  # None ends the walk
+    return depth
+
+
+def at_stack_headroom(frames: int, work: Callable[[], object]) -> object:
+    """Run ``work`` with only ``frames`` frames left below the recursion limit."""
+    if sys.getrecursionlimit() - stack_depth() <= frames:
+        return work()
+    return at_stack_headroom(frames, work)
+
+
+def test_an_entity_at_the_depth_bound_is_written_compared_and_pickled_deep_in_a_stack() -> None:
+    """With the bound fixed, a caller deep in its own stack can still use the entity."""
+    payload = load("fulfillment_example") | {"x": nested(MAX_JSON_DEPTH - 1)}
+    fulfillment = Fulfillment.from_api(payload)
+    twin = Fulfillment.from_api(payload)
+
+    def work() -> object:
+        written = fulfillment.to_api()
+        back = pickle.loads(pickle.dumps(fulfillment, 0))  # noqa: S301  because the data is our own
+        return written == payload and back == twin and fulfillment == twin
+
+    assert at_stack_headroom(300, work) is True
