@@ -75,17 +75,18 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _number(value: Decimal, path: str) -> JsonNumber:
-    if value.is_finite():
-        number = JsonNumber(value)
-        if number - number == 0:  # finite as a float too: 1E+400 is not
-            return number
-    raise PayloadError(path, f"got {shown(value)}, expected a finite JSON number", value=value)
-
-
 def json_leaf(value: object, path: str = "") -> object:
-    """Return a leaf of decoded JSON as ``json.dumps`` writes it (a ``Decimal`` as a number)."""
-    return _number(value, path) if isinstance(value, Decimal) else value
+    """Return a leaf of decoded JSON as ``json.dumps`` writes it (a ``Decimal`` as a number).
+
+    Raises:
+        PayloadError: at ``path``, for a ``Decimal`` that is no finite JSON number.
+    """
+    if not isinstance(value, Decimal):
+        return value
+    try:
+        return _number(value)
+    except _RefusalError as refusal:
+        raise PayloadError(path, refusal.reason, value=value) from None
 
 
 def freeze_json(value: Any, path: str = "", depth: int = 1) -> Any:
@@ -105,43 +106,102 @@ def freeze_json(value: Any, path: str = "", depth: int = 1) -> Any:
             that is not a string, a NaN or infinite ``Decimal``, an int too wide to write)
             or of a container nested deeper than :data:`MAX_JSON_DEPTH`.
     """
-    kind = type(value)
-    if kind is str or kind is bool or kind is float or value is None:
-        return value
-    if kind is int:
-        if value.bit_length() > _MAX_INT_BITS:
-            raise PayloadError(
-                path, "got an int too wide to write, expected at most 3,900 digits", value=value
-            )
-        return value
+    try:
+        return _freeze(value, depth)
+    except _RefusalError as refusal:
+        # The path is spelled only for a refusal: building it for every value would
+        # cost more than the copy.
+        where = path
+        for step in reversed(refusal.trail):
+            where = f"{where}[{step}]" if isinstance(step, int) else _join(where, step)
+        raise PayloadError(where, refusal.reason, value=refusal.value) from None
+
+
+class _RefusalError(Exception):
+    """A value :func:`freeze_json` refuses; ``trail`` gathers its path on the way out."""
+
+    def __init__(self, reason: str, value: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.value = value
+        self.trail: list[str | int] = []
+
+
+def _freeze(value: Any, depth: int) -> Any:
     if isinstance(value, Mapping | list | tuple):
         if depth > MAX_JSON_DEPTH:
-            raise PayloadError(
-                path, f"nested deeper than {MAX_JSON_DEPTH} levels, expected an API object"
+            raise _RefusalError(
+                f"nested deeper than {MAX_JSON_DEPTH} levels, expected an API object", None
             )
-        return _freeze_container(value, path, depth)
-    if isinstance(value, Decimal):
-        return _number(value, path)
-    if isinstance(value, str | int | float):  # subclasses: a StrEnum, a JsonNumber
+        if isinstance(value, Mapping):
+            return _freeze_object(value, depth + 1)
+        return _freeze_array(value, depth + 1)
+    return _freeze_leaf(value)
+
+
+#: The leaves kept as they are, recognised inline by type: most carried values are these.
+_LEAVES: Final = frozenset({str, bool, float, type(None)})
+
+
+def _freeze_leaf(value: object) -> object:
+    if type(value) in _LEAVES:
         return value
-    raise PayloadError(
-        path, f"got {shown(value)} ({kind.__name__}), expected {_EXPECTED}", value=value
-    )
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise _RefusalError(
+                "got an int too wide to write, expected at most 3,900 digits", value
+            )
+        return value
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, str | float):  # subclasses: a StrEnum, a JsonNumber
+        return value
+    raise _RefusalError(f"got {shown(value)} ({type(value).__name__}), expected {_EXPECTED}", value)
 
 
-def _freeze_container(
-    value: Mapping[Any, Any] | list[Any] | tuple[Any, ...], path: str, depth: int
-) -> Any:
-    if isinstance(value, Mapping):
-        frozen: dict[str, Any] = {}
+def _number(value: Decimal) -> JsonNumber:
+    if value.is_finite():
+        number = JsonNumber(value)
+        if number - number == 0:  # finite as a float too: 1E+400 is not
+            return number
+    raise _RefusalError(f"got {shown(value)}, expected a finite JSON number", value)
+
+
+def _text_key(key: object) -> str:
+    if type(key) is not str:
+        raise _RefusalError(
+            f"got the key {shown(key)}, expected a string (JSON keys are text)", key
+        )
+    return key
+
+
+def _freeze_object(value: Mapping[Any, Any], depth: int) -> dict[str, Any]:
+    frozen: dict[str, Any] = {}
+    key: object = None
+    try:
         for key, item in value.items():
-            if type(key) is not str:
-                raise PayloadError(
-                    _join(path, shown(key)),
-                    f"got the key {shown(key)}, expected a string (JSON keys are text)",
-                    value=key,
-                )
-            frozen[key] = freeze_json(item, _join(path, key), depth + 1)
-        return frozen
-    items = [freeze_json(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)]
+            kind = type(item)
+            if kind in _LEAVES or (kind is int and item.bit_length() <= _MAX_INT_BITS):
+                frozen[_text_key(key)] = item
+            else:
+                frozen[_text_key(key)] = _freeze(item, depth)
+    except _RefusalError as refusal:
+        refusal.trail.append(key if type(key) is str else shown(key))
+        raise
+    return frozen
+
+
+def _freeze_array(value: list[Any] | tuple[Any, ...], depth: int) -> list[Any] | tuple[Any, ...]:
+    items: list[Any] = []
+    index = 0
+    try:
+        for index, item in enumerate(value):  # noqa: B007  because the index names a refusal
+            kind = type(item)
+            if kind in _LEAVES or (kind is int and item.bit_length() <= _MAX_INT_BITS):
+                items.append(item)
+            else:
+                items.append(_freeze(item, depth))
+    except _RefusalError as refusal:
+        refusal.trail.append(index)
+        raise
     return tuple(items) if isinstance(value, tuple) else items
