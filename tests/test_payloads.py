@@ -324,10 +324,13 @@ def test_a_fulfillment_reads_its_lines_from_included_invoices_line_items() -> No
 
 
 def test_a_cancelled_fulfillment_is_written_with_its_new_status() -> None:
-    """A transition shows in the payload; everything else stays as the API sent it."""
+    """A transition shows in the payload, with its moment; the rest stays as the API sent it."""
     payload = load("fulfillment_example")
     cancelled = Fulfillment.from_api(payload).cancel(at=at(1))
-    assert cancelled.to_api() == payload | {"status": "cancelled"}
+    assert cancelled.to_api() == payload | {
+        "status": "cancelled",
+        "updated_at": dump_moment(at(1)),
+    }
 
 
 # -- values: exact money, API timestamps --------------------------------------------------

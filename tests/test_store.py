@@ -35,6 +35,7 @@ from clickfunnels_orders import (
     parse_webhook,
     rollup,
 )
+from clickfunnels_orders.payloads import JsonNumber
 from clickfunnels_orders.store import (
     SCHEMA_VERSION,
     SchemaVersionError,
@@ -142,7 +143,7 @@ def test_every_shared_fixture_comes_back_as_delivered(
 
 
 def test_fractions_in_carried_fields_are_kept_exactly(store: SQLiteStore) -> None:
-    """A JSON fraction the model does not use comes back as the same Decimal, digit for digit."""
+    """A JSON fraction the model does not use comes back as a JSON number of the same digits."""
     data = fixture("orders_invoice_example.json")
     data["line_items"][0]["state_tax_rate"] = Decimal("0.30")
     data["exchange_rate"] = Decimal("1.0E+2")
@@ -155,8 +156,11 @@ def test_fractions_in_carried_fields_are_kept_exactly(store: SQLiteStore) -> Non
     assert held is not None
     api = held.to_api()
     assert api == data
-    assert str(api["line_items"][0]["state_tax_rate"]) == "0.30"
-    assert str(api["exchange_rate"]) == "1.0E+2"
+    rate, exchange = api["line_items"][0]["state_tax_rate"], api["exchange_rate"]
+    assert isinstance(rate, JsonNumber)
+    assert isinstance(exchange, JsonNumber)
+    assert (str(rate.exact), str(exchange.exact)) == ("0.30", "1.0E+2")
+    assert json.loads(json.dumps(api))["exchange_rate"] == 100
 
 
 def test_get_of_something_never_stored_is_none(store: SQLiteStore) -> None:

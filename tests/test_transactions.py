@@ -24,6 +24,7 @@ from clickfunnels_orders import (
     WebhookEventType,
     parse_webhook,
 )
+from clickfunnels_orders.payloads import dump_moment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clickfunnels"
 AT = dt.datetime(2025, 4, 21, 15, 0, tzinfo=dt.UTC)
@@ -173,10 +174,10 @@ def test_refunding_a_declined_charge_is_an_invalid_transition() -> None:
 
 
 def test_a_changed_transaction_writes_its_new_status() -> None:
-    """After an event, to_api writes the new status; the rest keeps its payload form."""
+    """After an event, to_api writes the new status and its moment; the rest keeps its form."""
     payload = load("orders_transaction_example")
     refunded = Transaction.from_api(payload).refund(at=AT).to_api()
-    assert refunded == payload | {"status": "refunded"}
+    assert refunded == payload | {"status": "refunded", "updated_at": dump_moment(AT)}
 
 
 def test_a_transaction_missing_a_field_the_model_needs_is_refused() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 
+from clickfunnels_orders._json import JsonNumber, freeze_json
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -159,7 +160,9 @@ def to_json_money(value: object, field: str) -> Decimal:
     to it, which is the JSON literal as written for any amount of up to 15 significant
     digits. No arithmetic ever happens in binary.
     """
-    if isinstance(value, float):
+    if isinstance(value, JsonNumber):
+        value = value.exact  # the exact decimal it was read from
+    elif isinstance(value, float):
         # repr may use an exponent ("1e-05"), which money text may not: read it as the
         # Decimal it spells, then hold that to the money rule.
         try:
@@ -374,27 +377,63 @@ def copy_json(value: Any) -> Any:
     return value
 
 
+_MISSING: Final = object()
+
+
 class FrozenJson(Mapping[str, Any]):
     """A read-only mapping of decoded JSON that no one can change from outside.
 
-    It keeps its own deep copy and hands out copies of nested objects, so neither the
-    mapping it was built from nor a value read from it can reach back into an entity.
-    It compares equal to any mapping with the same items.
+    It keeps its own checked copy (:func:`~clickfunnels_orders._json.freeze_json`: JSON
+    values only, ``Decimal`` numbers as :class:`~clickfunnels_orders._json.JsonNumber`,
+    at most :data:`~clickfunnels_orders._json.MAX_JSON_DEPTH` levels deep) and hands out
+    copies of nested objects, so neither the mapping it was built from nor a value read
+    from it can reach back into an entity. ``key in`` and :meth:`get` of a missing key
+    copy nothing. It compares equal to any mapping with the same items, and pickles
+    under every protocol.
+
+    Raises:
+        PayloadError: for a value JSON cannot hold or nesting too deep, naming its path.
     """
 
     __slots__ = ("_fields",)
 
-    def __init__(self, fields: Mapping[str, Any]) -> None:
-        self._fields: dict[str, Any] = copy_json(fields)
+    def __init__(self, fields: Mapping[str, Any], path: str = "") -> None:
+        self._fields: dict[str, Any] = freeze_json(fields, path)
 
     def __getitem__(self, key: str) -> Any:
         return copy_json(self._fields[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._fields
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return a copy of the value of ``key``, or ``default`` when it is absent."""
+        value = self._fields.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        return copy_json(value)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._fields)
 
     def __len__(self) -> int:
         return len(self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        # Compared in place: Mapping's own __eq__ would copy every value through items().
+        if isinstance(other, FrozenJson):
+            return self._fields == other._fields
+        if isinstance(other, dict):
+            return self._fields == other
+        if isinstance(other, Mapping):
+            return self._fields == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping compared by value is unhashable
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Slotted classes pickle under protocols 0 and 1 only through a reduction.
+        return (type(self), (self._fields,))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._fields!r})"
@@ -406,4 +445,4 @@ def to_mapping(value: object, field: str) -> FrozenJson:
         return value
     if not isinstance(value, Mapping):
         raise InvalidTypeError(field, value, "a mapping")
-    return FrozenJson(value)
+    return FrozenJson(value, field)

@@ -8,7 +8,8 @@ uses (DOMAIN.md, "Webhooks"):
 (c) the stored event resource: ``id, uuid, event_type_id, subject_id, subject_type, data,
     api_version, created_at, page, funnel``.
 
-The event id is ``event_id``, else ``uuid``; the event type is ``event_type``, else
+The event id is ``event_id``, else ``uuid``, else (a stored event whose ``uuid`` is
+null) ``id``; the event type is ``event_type``, else
 ``event_type_id``. The ``data`` of an ``Order``, ``Orders::Invoice`` or ``Fulfillment``
 subject is read into the entity; any other subject's ``data`` is kept as it came. Unknown
 event types are accepted: the set is open, and new types are data, not errors.
@@ -141,7 +142,8 @@ class WebhookEvent:
     """One webhook delivery, read from its envelope.
 
     Attributes:
-        event_id: ``event_id``, else ``uuid``: the key to de-duplicate deliveries on.
+        event_id: ``event_id``, else ``uuid``, else ``id`` (a stored event whose ``uuid``
+            is null): the key to de-duplicate deliveries on.
         event_type: ``event_type``, else ``event_type_id`` (``orders/invoice.paid``); any
             string, known or not (compare with :class:`WebhookEventType` members freely).
         subject_type: ``Order``, ``Orders::Invoice``, ``Fulfillment``, ``Contact``, ...
@@ -233,7 +235,8 @@ def _text(envelope: Mapping[str, Any], *keys: str) -> str:
 
 
 def _event_id(envelope: Mapping[str, Any]) -> str | int:
-    key, value = _first(envelope, "event_id", "uuid")
+    # A stored event (shape (c)) whose uuid is null is known by its own id.
+    key, value = _first(envelope, "event_id", "uuid", "id")
     if (
         isinstance(value, bool)
         or not isinstance(value, str | int)
@@ -242,7 +245,9 @@ def _event_id(envelope: Mapping[str, Any]) -> str | int:
     ):
         # An event id is kept and compared by stores, whose integers have 64 bits.
         found = "missing" if value is None else f"got {shown(value)} ({type(value).__name__})"
-        raise PayloadError(key, f"{found}, expected an event id in event_id or uuid", value=value)
+        raise PayloadError(
+            key, f"{found}, expected an event id in event_id, uuid or id", value=value
+        )
     return value
 
 

@@ -29,11 +29,17 @@ with ``parse_float=Decimal``. A ``float`` already inside a decoded mapping (from
 ``json.loads``) is read from its ``repr``, the shortest decimal that round-trips to it,
 which is the JSON literal as written for any amount of up to 15 significant digits; it is
 never used in arithmetic. Written back unchanged, it comes back as that same float.
+A ``Decimal`` in a carried field is carried as a :class:`JsonNumber` (a ``float`` that
+keeps, and equals, the exact ``Decimal``), so ``to_api()`` is always JSON-ready.
+
+After an event or ``rollup.apply``, the keys the API derives from what changed
+(``eligible_for_fulfillment``, an invoice's ``fulfillment_status``, ``updated_at``) are
+rewritten from the entity's fields; see ``_derived``.
 
 The modules, by concept: ``_values`` (leaf values: money, ids, moments, enums),
 ``_converter`` (the cattrs converter), ``_wire`` (the keys each object has), ``_extra``
-(carried-along fields), ``_read`` and ``_write``, and ``requests`` (create-fulfillment
-request bodies).
+(carried-along fields), ``_derived`` (keys rewritten after events), ``_read`` and
+``_write``, and ``requests`` (create-fulfillment request bodies).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
+from clickfunnels_orders._json import MAX_JSON_DEPTH, JsonNumber
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.entities._codec import install
 from clickfunnels_orders.errors import InvalidTypeError
@@ -73,7 +80,9 @@ from clickfunnels_orders.payloads.requests import (
 
 __all__ = [
     "CREATE_FULFILLMENT_OPTIONS",
+    "MAX_JSON_DEPTH",
     "ApiExtra",
+    "JsonNumber",
     "converter",
     "dump_moment",
     "fulfillment_create_request",

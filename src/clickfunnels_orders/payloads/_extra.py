@@ -33,10 +33,20 @@ class ApiExtra(FrozenJson):
 
     __slots__ = ("_source",)
 
-    def __init__(self, fields: Mapping[str, Any], source: _Source | None = None) -> None:
-        # ``fields`` come from the payload's own private copy: no second copy is needed.
-        self._fields = dict(fields)
+    def __init__(
+        self, fields: Mapping[str, Any], source: _Source | None = None, path: str = ""
+    ) -> None:
+        """Keep a checked copy of ``fields``; ``path`` is where they sit, for errors."""
+        super().__init__(fields, path)
         self._source = source
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._fields, self._source))
+
+
+def _carried(extra: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The checked fields a :class:`FrozenJson` keeps, to copy once when writing."""
+    return extra._fields if isinstance(extra, FrozenJson) else extra
 
 
 def _source_of(extra: Mapping[str, Any]) -> _Source | None:

@@ -152,14 +152,14 @@ def _rest(raw: Mapping[str, Any], wire_cls: type) -> dict[str, Any]:
             if nested:
                 rest[key] = nested
         elif field.items is not None and field.items not in _CHILD_ENTITIES:
-            lines = [_rest(item, field.items) for item in value]
+            lines = [_rest(item, field.items) for item in value or ()]
             if any(lines):
                 rest[key] = lines
     return rest
 
 
-def _extra(raw: Mapping[str, Any], wire: Any) -> ApiExtra:
-    return ApiExtra(_rest(raw, type(wire)), _Source(raw, wire))
+def _extra(raw: Mapping[str, Any], wire: Any, path: str = "") -> ApiExtra:
+    return ApiExtra(_rest(raw, type(wire)), _Source(raw, wire), path)
 
 
 def _read_children(
@@ -168,7 +168,7 @@ def _read_children(
     return tuple(
         _construct(
             cls,
-            {**_kwargs(wire), "extra": _extra(raw, wire)},
+            {**_kwargs(wire), "extra": _extra(raw, wire, f"{prefix}[{index}]")},
             type(wire),
             f"{prefix}[{index}]",
         )
@@ -195,10 +195,11 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
     raw, wire = _read(payload, _OrderWire, path)
+    # Null or absent lines are no lines (the schema allows both).
     lines = _read_children(
-        OrderLineItem, wire.line_items, raw["line_items"], _join(path, "line_items")
+        OrderLineItem, wire.line_items or [], raw.get("line_items") or (), _join(path, "line_items")
     )
-    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire, path)}
     order: Order = _construct(Order, kwargs, _OrderWire, path)
     return order
 
@@ -227,7 +228,7 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
             f"got {_show(raw['due_amount'])}, expected at most total_amount ({total})",
             value=raw["due_amount"],
         )
-    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire, path)}
     if paid is not None:
         kwargs["amount_paid"] = paid
     invoice: Invoice = _construct(Invoice, kwargs, _InvoiceWire, path)
@@ -244,8 +245,8 @@ def fulfillment_from_api(payload: object, *, path: str = "") -> Fulfillment:
     lines_path = _join(path, "included_invoices_line_items")
     lines = tuple(
         _construct(FulfillmentLine, _kwargs(line), _IncludedLineWire, f"{lines_path}[{index}]")
-        for index, line in enumerate(wire.included_invoices_line_items)
+        for index, line in enumerate(wire.included_invoices_line_items or ())
     )
-    kwargs = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire, path)}
     fulfillment: Fulfillment = _construct(Fulfillment, kwargs, _FulfillmentWire, path)
     return fulfillment

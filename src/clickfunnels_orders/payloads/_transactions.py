@@ -42,7 +42,10 @@ class _RestockWire:
     id: Id = attrs.field(metadata=_meta())
     status: str = attrs.field(metadata=_meta())
     created_at: dt.datetime | None = attrs.field(default=None, metadata=_meta(absent=_none))
-    included_invoices_line_items: list[_IncludedLineWire] = attrs.field(metadata=_meta(to="lines"))
+    #: As a fulfillment's: null or absent means no lines.
+    included_invoices_line_items: list[_IncludedLineWire] | None = attrs.field(
+        default=None, metadata=_meta(to="lines")
+    )
 
 
 register_wire(Transaction, _TransactionWire)
@@ -60,7 +63,7 @@ def transaction_from_api(payload: object, *, path: str = "") -> Transaction:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
     raw, wire = _read(payload, _TransactionWire, path)
-    kwargs = {**_kwargs(wire), "extra": _extra(raw, wire)}
+    kwargs = {**_kwargs(wire), "extra": _extra(raw, wire, path)}
     transaction: Transaction = _construct(Transaction, kwargs, _TransactionWire, path)
     return transaction
 
@@ -75,9 +78,9 @@ def restock_from_api(payload: object, *, path: str = "") -> Restock:
     lines_path = _join(path, "included_invoices_line_items")
     lines = tuple(
         _construct(FulfillmentLine, _kwargs(line), _IncludedLineWire, f"{lines_path}[{index}]")
-        for index, line in enumerate(wire.included_invoices_line_items)
+        for index, line in enumerate(wire.included_invoices_line_items or ())
     )
-    kwargs: dict[str, Any] = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire)}
+    kwargs: dict[str, Any] = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire, path)}
     restock: Restock = _construct(Restock, kwargs, _RestockWire, path)
     return restock
 

@@ -118,7 +118,8 @@ class _OrderWire:
     payment_processor: PaymentProcessor | None = attrs.field(
         default=None, metadata=_meta(absent=_default_of("payment_processor"))
     )
-    line_items: list[_OrderLineWire] = attrs.field(metadata=_meta())
+    #: The schema lets an order's lines be null or absent: no lines.
+    line_items: list[_OrderLineWire] | None = attrs.field(default=None, metadata=_meta())
 
 
 @attrs.frozen(kw_only=True)
@@ -178,7 +179,10 @@ class _FulfillmentWire:
     id: Id = attrs.field(metadata=_meta())
     status: FulfillmentStatus = attrs.field(metadata=_meta())
     created_at: dt.datetime | None = attrs.field(default=None, metadata=_meta(absent=_none))
-    included_invoices_line_items: list[_IncludedLineWire] = attrs.field(metadata=_meta(to="lines"))
+    #: The schema lets a fulfillment's lines be null or absent: no lines.
+    included_invoices_line_items: list[_IncludedLineWire] | None = attrs.field(
+        default=None, metadata=_meta(to="lines")
+    )
 
 
 #: The wire class of each entity class, and of each kind of list element.
@@ -221,8 +225,11 @@ def _fields(wire_cls: type) -> dict[str, _Field]:
     # The module's annotations are strings until resolved (``from __future__``).
     for field in attrs.fields(attrs.resolve_types(wire_cls)):
         type_ = field.type
-        args = get_args(type_)
-        items = args[0] if get_origin(type_) is list else None
+        # A list the schema lets be null (``list[X] | None``) is still a list of X.
+        listed = [arg for arg in get_args(type_) if get_origin(arg) is list]
+        if get_origin(type_) is list:
+            listed = [type_]
+        items = get_args(listed[0])[0] if listed else None
         to = field.metadata["to"]
         compiled[field.name] = _Field(
             key=field.name,

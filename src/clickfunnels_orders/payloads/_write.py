@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from clickfunnels_orders._json import json_leaf
 from clickfunnels_orders._values import copy_json, to_api_id
 from clickfunnels_orders.entities import (
     Fulfillment,
@@ -12,7 +13,8 @@ from clickfunnels_orders.entities import (
     Order,
 )
 from clickfunnels_orders.errors import InvalidValueError, PayloadError
-from clickfunnels_orders.payloads._extra import _Source, _source_of
+from clickfunnels_orders.payloads._derived import derived_keys
+from clickfunnels_orders.payloads._extra import _carried, _Source, _source_of
 from clickfunnels_orders.payloads._values import Id, _dump, _show
 from clickfunnels_orders.payloads._wire import _CHILD_ENTITIES, _WIRE, _Field, _fields
 
@@ -29,7 +31,8 @@ def _leaf(entity: Any, field: _Field, source: _Source | None) -> tuple[bool, obj
                 if field.absent is not None and field.absent(entity) == value:
                     return True, None
             elif getattr(source.wire, field.key) == value:
-                return True, raw
+                # A Decimal (from parse_float=Decimal) goes back as the number it was.
+                return True, json_leaf(raw, field.key)
         elif field.absent is not None and field.absent(entity) == value:
             return False, None
     if field.type is Id:
@@ -81,17 +84,30 @@ def _emit(
                 nested_rest if isinstance(nested_rest, Mapping) else {},
             )
         elif field.items is not None:
-            items = getattr(entity, field.to)
-            if field.items in _CHILD_ENTITIES:
-                written = [entity_to_api(item) for item in items]
-            else:
-                written = _emit_lines(items, field.items, source, key, rest.get(key))
-            out[key] = tuple(written) if isinstance(raw_value, tuple) else written
+            keep, value = _list(entity, field, source, rest.get(key))
+            if keep:
+                out[key] = value
         else:
             keep, value = _leaf(entity, field, source)
             if keep:
                 out[key] = value
     return out
+
+
+def _list(entity: Any, field: _Field, source: _Source | None, rest: object) -> tuple[bool, object]:
+    """Decide how to write a list of lines: ``(False, _)`` to leave it out, else its value."""
+    key = field.key
+    items = getattr(entity, field.to)
+    raw_value = source.raw.get(key) if source is not None else None
+    if not items and source is not None and raw_value is None:
+        # No lines read from a null or absent list: written back the same way.
+        return key in source.raw, None
+    line_wire: Any = field.items
+    if line_wire in _CHILD_ENTITIES:
+        written = [entity_to_api(item) for item in items]
+    else:
+        written = _emit_lines(items, line_wire, source, key, rest)
+    return True, tuple(written) if isinstance(raw_value, tuple) else written
 
 
 def _emit_lines(
@@ -115,7 +131,13 @@ def _emit_lines(
 def entity_to_api(entity: Any) -> dict[str, Any]:
     """Write any entity (or child line) as the API would send it, ``extra`` included."""
     extra: Mapping[str, Any] = entity.extra
-    return _emit(entity, _WIRE[type(entity)], _source_of(extra), extra)
+    source = _source_of(extra)
+    carried = _carried(extra)
+    derived = derived_keys(entity, source)
+    if derived:
+        # Keys the API derives from what changed replace their stale carried values.
+        carried = {**carried, **derived}
+    return _emit(entity, _WIRE[type(entity)], source, carried)
 
 
 def order_to_api(order: Order) -> dict[str, Any]:

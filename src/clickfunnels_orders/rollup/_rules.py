@@ -39,6 +39,7 @@ __all__ = [
     "quantity_category",
     "remaining_of",
     "required",
+    "status_of_lines",
     "still_to_ship",
     "tally",
 ]
@@ -162,6 +163,26 @@ def invoice_status(counts: Counts) -> InvoiceFulfillmentStatus:
     return _rolled_up(
         counts, status.NOT_APPLICABLE, status.UNFULFILLED, status.PARTIAL, status.COMPLETE
     )
+
+
+#: How a required line counts by its status alone: what ``apply`` leaves it in says it.
+_CATEGORY_OF_STATUS: Final = {**_CATEGORY_OF, _COMPLETE: DONE}
+
+
+def status_of_lines(
+    eligible: bool, lines: Iterable[tuple[bool, LineItemFulfillmentStatus]]
+) -> InvoiceFulfillmentStatus:
+    """Return an invoice's status from its lines' ``(fulfillment_required, status)`` pairs.
+
+    The same roll-up as :func:`invoice_status`, read from the statuses the lines hold
+    rather than from fulfilled quantities: after ``FulfillmentRollup.apply`` the two agree
+    (the payload layer writes it as the invoice's ``fulfillment_status``).
+    """
+    counts = new_counts()
+    for needs_fulfillment, stored in lines:
+        if required(eligible, needs_fulfillment, stored):
+            counts[_CATEGORY_OF_STATUS[stored]] += 1
+    return invoice_status(counts)
 
 
 def order_status(counts: Counts) -> OrderFulfillmentStatus:

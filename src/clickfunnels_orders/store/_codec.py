@@ -14,6 +14,7 @@ from collections.abc import Hashable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from clickfunnels_orders._json import JsonNumber
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["dump_json", "dump_key", "dump_moment", "load_json", "load_key", "load_moment"]
@@ -42,6 +43,8 @@ def _write(value: object, parts: list[str], where: str) -> None:  # noqa: C901, 
         parts.append(int.__repr__(value))
     elif isinstance(value, Decimal):
         parts.append(_number(value, where))
+    elif isinstance(value, JsonNumber):  # a number read exactly: its digits, not the float's
+        parts.append(_number(value.exact, where))
     elif isinstance(value, float):
         parts.append(json.dumps(value, allow_nan=False))
     elif isinstance(value, Mapping):

@@ -1,0 +1,99 @@
+"""Keys the API derives from an entity's state, rewritten once that state has changed.
+
+An entity read from a payload keeps every key the model does not use in its ``extra``,
+as it came. Some of those keys are not free facts but follow from fields the model does
+hold, and an event changes those fields: after ``pay``, an invoice is eligible for
+fulfillment and was updated at the moment it was paid. This module is the one place
+that says which carried keys follow from what, and writes them as the API would when
+what they follow from changed since the entity was read:
+
+- ``eligible_for_fulfillment`` (invoice): from ``status``, paid or partially-refunded;
+- ``fulfillment_status`` (invoice): from its line items' statuses, rolled up by the
+  rollup's own rule (section 5's invoice status; after ``rollup.apply`` it is the
+  rollup's ``invoice_status``);
+- ``updated_at`` (every entity): the moment of its last recorded change, the last of
+  its and its line items' ``history`` (an entity read from a payload has none, so a
+  record means an event since). A rollup's derived moves of line statuses carry no
+  moment, so they leave it as it was.
+
+The keys the model reads itself (``due_amount``, ``paid_at``, each line's
+``fulfillment_status``) are written from the entity's fields by the writer, in the
+payload's own spelling while their value is the one read. An entity built by hand has
+no payload to keep consistent: it writes the model's keys and the ``extra`` it was
+given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from clickfunnels_orders._values import instant
+from clickfunnels_orders.entities import Invoice
+from clickfunnels_orders.entities._lifecycle import Change
+from clickfunnels_orders.machines import ELIGIBLE_FOR_FULFILLMENT
+from clickfunnels_orders.payloads._extra import _Source
+from clickfunnels_orders.payloads._values import dump_moment
+from clickfunnels_orders.rollup._rules import status_of_lines
+from clickfunnels_orders.statuses import LineItemFulfillmentStatus
+
+__all__ = ["derived_keys", "last_change"]
+
+
+def derived_keys(entity: Any, source: _Source | None) -> dict[str, object]:
+    """Return the carried keys to rewrite, with their JSON values: those whose inputs changed.
+
+    Args:
+        entity: the entity being written.
+        source: what it was read from (``None`` for an entity built by hand: nothing).
+    """
+    if source is None:
+        return {}
+    keys: dict[str, object] = {}
+    if isinstance(entity, Invoice):
+        wire = source.wire
+        if entity.status is not wire.status:
+            keys["eligible_for_fulfillment"] = entity.eligible_for_fulfillment
+        now = _line_facts(entity.eligible_for_fulfillment, _entity_lines(entity))
+        read = _line_facts(wire.status in ELIGIBLE_FOR_FULFILLMENT, _wire_lines(wire))
+        if now != read:
+            keys["fulfillment_status"] = status_of_lines(*now).value
+    moment = last_change(entity)
+    if moment is not None:
+        keys["updated_at"] = dump_moment(moment)
+    return keys
+
+
+def last_change(entity: Any) -> dt.datetime | None:
+    """Return the moment of ``entity``'s last recorded change (its lines' included)."""
+    histories: list[tuple[Change, ...]] = [getattr(entity, "history", ())]
+    histories.extend(getattr(line, "history", ()) for line in getattr(entity, "line_items", ()))
+    last: dt.datetime | None = None
+    for history in histories:
+        if history and (last is None or instant(history[-1].at) > instant(last)):
+            last = history[-1].at
+    return last
+
+
+_Facts = tuple[bool, tuple[tuple[bool, LineItemFulfillmentStatus], ...]]
+
+
+def _line_facts(eligible: bool, lines: Iterable[tuple[bool, LineItemFulfillmentStatus]]) -> _Facts:
+    """What an invoice's fulfillment status follows from: eligibility, each line's facts."""
+    return eligible, tuple(lines)
+
+
+def _entity_lines(invoice: Invoice) -> Iterable[tuple[bool, LineItemFulfillmentStatus]]:
+    return ((line.fulfillment_required, line.fulfillment_status) for line in invoice.line_items)
+
+
+def _wire_lines(wire: Any) -> Iterable[tuple[bool, LineItemFulfillmentStatus]]:
+    # What the lines were as read: absent (or null) keys as the entity's defaults read them.
+    for line in wire.line_items:
+        required = line.products_variant.fulfillment_required
+        status = line.fulfillment_status
+        yield (
+            True if required is None else required,
+            LineItemFulfillmentStatus.UNFULFILLED if status is None else status,
+        )
