@@ -28,6 +28,7 @@ from clickfunnels_orders import (
     InvoiceLineItem,
     InvoiceStatus,
     Replica,
+    Restock,
     SignatureError,
     sign_webhook,
 )
@@ -127,6 +128,21 @@ def test_a_delivery_the_store_refuses_is_answered_422(store: SQLiteStore) -> Non
     assert answer.outcome is None
     assert "at most 1 more" in json.loads(answer.body)["error"]
     assert not store.has_seen("e2")
+
+
+def test_a_restock_before_its_shipment_is_answered_422_and_its_retry_200(
+    store: SQLiteStore,
+) -> None:
+    """Nothing shipped yet to release: 422 so ClickFunnels retries, 200 once it is shipped."""
+    back = Restock(id=1, lines=(FulfillmentLine(invoice_line_item_id=20, quantity=1),))
+    deliver(store, *signed("e1", an_invoice(quantity=1)))
+    early = deliver(store, *signed("r1", back, minutes=3))
+    assert early.status == 422
+    assert "release" in json.loads(early.body)["error"]
+    deliver(store, *signed("f1", shipping(1, 1), minutes=2))
+    retried = deliver(store, *signed("r1", back, minutes=3))
+    assert retried.status == 200
+    assert store.fulfilled_quantity(20) == 0
 
 
 def test_a_store_locked_past_its_busy_timeout_is_answered_503(tmp_path: Path) -> None:

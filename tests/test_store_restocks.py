@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _deliveries import T0, body, carried, envelope
 from clickfunnels_orders import (
@@ -21,6 +23,7 @@ from clickfunnels_orders import (
     Invoice,
     InvoiceFulfillmentStatus,
     OrderFulfillmentStatus,
+    OrdersError,
     OverFulfillmentError,
     OverReleaseError,
     Replica,
@@ -341,3 +344,65 @@ def test_an_invoice_that_lets_a_fulfillment_over_ship_another_invoice_is_refused
     assert "invoice 3" in str(refused.value)
     assert store.get(Invoice, 3) is None
     assert store.fulfilled_quantity(20) == 1
+
+
+# -- the law: the store refuses exactly what compute refuses -------------------------------
+
+_LINES = st.lists(
+    st.tuples(st.sampled_from((20, 21, 30)), st.integers(1, 2)),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda pair: pair[0],
+)
+_SHIPPED = st.builds(
+    lambda fid, lines, status: Fulfillment(
+        id=fid,
+        lines=tuple(FulfillmentLine(invoice_line_item_id=k, quantity=q) for k, q in lines),
+        status=status,
+    ),
+    st.integers(1, 3),
+    _LINES,
+    st.sampled_from(("fulfilled", "fulfilled", "cancelled", "restocked")),
+)
+_RESTOCKED = st.builds(
+    lambda rid, lines, status: Restock(
+        id=rid,
+        lines=tuple(FulfillmentLine(invoice_line_item_id=k, quantity=q) for k, q in lines),
+        status=status,
+    ),
+    st.integers(1, 2),
+    _LINES,
+    st.sampled_from(("restocked", "restocked", "cancelled")),
+)
+_BILLED = st.one_of(
+    st.builds(lambda q: an_invoice(2, quantities=(q, 1)), st.integers(1, 3)),
+    st.builds(lambda q: an_invoice(3, quantities=(q,), order_id=5), st.integers(1, 2)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(_BILLED, _SHIPPED, _RESTOCKED), min_size=1, max_size=10))
+def test_the_store_refuses_exactly_what_compute_refuses(entities: list[Any]) -> None:
+    """Each delivery is refused iff compute would refuse the versions held with it."""
+    accepted: list[WebhookEvent] = []
+    with SQLiteStore(":memory:") as store:
+        for number, entity in enumerate(entities):
+            delivered = event(f"e{number}", entity, number)
+            trial = Replica()
+            for earlier in [*accepted, delivered]:
+                trial.apply(earlier)
+            try:
+                expected: rollup.FulfillmentRollup | None = trial.snapshot()
+            except OrdersError:
+                expected = None
+            before = store.snapshot()
+            try:
+                store.apply(delivered, received_at=T0)
+            except OrdersError:
+                assert expected is None
+                assert store.snapshot() == before
+                assert not store.has_seen(f"e{number}")
+                continue
+            assert expected is not None
+            assert store.snapshot() == expected
+            accepted.append(delivered)

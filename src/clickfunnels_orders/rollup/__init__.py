@@ -15,6 +15,10 @@ The rules:
 - Only fulfillments in status ``fulfilled`` count; cancelled and restocked ones count as
   nothing. Each fulfillment line counts toward its own invoice line item, whatever order
   that belongs to.
+- Restocks come with the fulfillments: a restocked restock releases its quantities
+  from what the fulfillments shipped, a cancelled one nothing; a line's fulfilled
+  quantity is net of what is released, and neither more than is shipped may be
+  released nor more than a line's quantity be fulfilled, net (``_restocks``).
 - A line item's status: ignored and complete stay as they are; otherwise nothing
   fulfilled is ``unfulfilled``, some is ``partially_fulfilled``, its whole quantity is
   ``fulfilled`` (the line-item machine's derived ``recount`` move).

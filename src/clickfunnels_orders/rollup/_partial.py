@@ -75,6 +75,9 @@ class Partial:
     _released_quantities: array[int] = attrs.field(factory=lambda: array("b"))
     #: Ids of the restocked restocks counted.
     _restocks: Column = ()
+    #: Whether some line's shipped quantity may exceed its quantity (to check at the
+    #: end); without it, releasing can only lower what is shipped, so no line is over.
+    _over: bool = False
 
     @classmethod
     def of_rollup(cls, result: FulfillmentRollup) -> Partial:
@@ -117,6 +120,7 @@ class Partial:
         assert isinstance(fulfilled, array)  # noqa: S101  because both sides are arrays
         fulfilled = _widened(fulfilled, book.quantities.typecode)
         foreign: dict[Hashable, int] = {}
+        over = self._over or other._over
         if pending:
             rows = dict(zip(book.line_ids, range(len(book)), strict=True))
             for key, quantity in pending.items():
@@ -125,10 +129,12 @@ class Partial:
                     foreign[key] = quantity
                     continue
                 total = fulfilled[row] + quantity
-                if total > book.quantities[row] and fulfilled.typecode != "q":
-                    # Shipped beyond the quantity (checked at the end, once released
-                    # quantities are known) may not fit the quantities' width.
-                    fulfilled = array("q", fulfilled)
+                if total > book.quantities[row]:
+                    over = True
+                    if fulfilled.typecode != "q":
+                        # Shipped beyond the quantity (checked at the end, once released
+                        # quantities are known) may not fit the quantities' width.
+                        fulfilled = array("q", fulfilled)
                 fulfilled[row] = total
         released = _sparse(self._released_ids, self._released_quantities)
         for key, quantity in zip(other._released_ids, other._released_quantities, strict=True):
@@ -142,6 +148,7 @@ class Partial:
             released_ids=column(list(released)),
             released_quantities=ints(released.values()),
             restocks=concat(self._restocks, other._restocks),
+            over=over,
         )
 
     def rollup(self) -> FulfillmentRollup:
@@ -162,7 +169,7 @@ class Partial:
         book, shipped = self._book, self._fulfilled
         if len(self._released_ids):
             shipped = _released_from(book, shipped, self._released_ids, self._released_quantities)
-        if not all(map(operator.le, shipped, book.quantities)):
+        if self._over and not all(map(operator.le, shipped, book.quantities)):
             row = next(
                 row
                 for row, (net, limit) in enumerate(zip(shipped, book.quantities, strict=True))
@@ -412,6 +419,7 @@ def _partial(invoices: Sequence[Invoice], fulfillments: Sequence[Fulfillment | R
         released_ids=column(list(released)),
         released_quantities=ints(released.values()),
         restocks=column(restocked),
+        over=over,
     )
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "FULFILLMENTS",
     "RESTOCKS",
     "Ledger",
+    "check_lines",
     "rebuild",
     "record_invoice",
     "record_lines",
@@ -82,6 +83,8 @@ class Ledger:
         key: the id column of both.
         flag: the column of ``counts`` that says it is in its counting status.
         column: the column of ``line_items`` its counted quantities add to.
+        sign: how its counted quantities move a line's net fulfilled quantity
+            (fulfillments add to it, restocks take from it).
     """
 
     kind: str
@@ -90,6 +93,7 @@ class Ledger:
     key: str
     flag: str
     column: str
+    sign: int
 
 
 FULFILLMENTS: Final = Ledger(
@@ -99,9 +103,10 @@ FULFILLMENTS: Final = Ledger(
     "fulfillment_id",
     "fulfilled",
     "fulfilled",
+    1,
 )
 RESTOCKS: Final = Ledger(
-    "restock", "restock_lines", "restock_counts", "restock_id", "restocked", "released"
+    "restock", "restock_lines", "restock_counts", "restock_id", "restocked", "released", -1
 )
 _LEDGERS: Final = (FULFILLMENTS, RESTOCKS)
 
@@ -267,8 +272,6 @@ def record_lines(
             touched |= _orders_of(connection, ledger, key)
     if not check:
         return touched
-    # Fulfillments add to the net fulfilled quantity, restocks take from it.
-    sign = 1 if ledger.column == "fulfilled" else -1
     lines = held_lines.keys() | wanted.keys()
     check_lines(
         connection,
@@ -276,7 +279,8 @@ def record_lines(
         cause=f"{ledger.kind} {shown(entity_id)}",
         entity_id=entity_id,
         shift={
-            line: sign * (counted_now.get(line, 0) - counted_before.get(line, 0)) for line in lines
+            line: ledger.sign * (counted_now.get(line, 0) - counted_before.get(line, 0))
+            for line in lines
         },
     )
     return touched
