@@ -56,15 +56,14 @@ def test_the_console_script_is_declared() -> None:
     assert scripts == {"clickfunnels-orders": "clickfunnels_orders.cli:main"}
 
 
-def test_the_changelog_says_the_version_is_unreleased() -> None:
-    """The newest released section is the package's version; before one, Unreleased says so."""
+def test_the_newest_dated_changelog_section_is_the_version() -> None:
+    """The newest released section is the package's version, dated; Unreleased sits above it."""
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "version"
     ]
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert "## [Unreleased]" in changelog
-    released = re.findall(r"^## \[(\d[^\]]*)\]", changelog, flags=re.MULTILINE)
-    if released:
-        assert released[0] == version
-    else:
-        assert f"version is still {version}" in changelog
+    headings = re.findall(r"^## \[([^\]]+)\](.*)$", changelog, flags=re.MULTILINE)
+    assert headings[0] == ("Unreleased", "")
+    released, date = headings[1]
+    assert released == version
+    assert re.fullmatch(r" - \d{4}-\d{2}-\d{2}", date)
