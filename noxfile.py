@@ -121,7 +121,7 @@ def examples(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def benchmarks(session: nox.Session) -> None:
     """Smoke-run every benchmark (``--quick``); full runs are plain programs, see the README."""
-    _install(session, _wheel(session), *DASK)
+    _install(session, _wheel(session), *DASK, "--group", "benchmarks")
     for benchmark in sorted(Path("benchmarks").glob("*.py")):
         session.run("python", str(benchmark), "--quick")
 
