@@ -20,6 +20,7 @@ ROOT = Path(clickfunnels_orders.__file__).parent
 #: The pure core: no I/O, no clock, and no knowledge of the edge.
 CORE = (
     "_json",
+    "_spelling",
     "_values",
     "display",
     "entities",

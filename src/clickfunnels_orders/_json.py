@@ -19,7 +19,7 @@ from typing import Any, Final, Self
 
 from clickfunnels_orders.errors import PayloadError, shown
 
-__all__ = ["MAX_JSON_DEPTH", "JsonNumber", "freeze_json", "json_leaf"]
+__all__ = ["MAX_JSON_DEPTH", "JsonNumber", "freeze_json", "freeze_rest", "json_leaf"]
 
 #: How deep carried JSON may nest, counting the object that carries it as the first
 #: level. The API's objects nest a handful of levels; a bound fixed here (rather than
@@ -109,12 +109,39 @@ def freeze_json(value: Any, path: str = "", depth: int = 1) -> Any:
     try:
         return _freeze(value, depth)
     except _RefusalError as refusal:
-        # The path is spelled only for a refusal: building it for every value would
-        # cost more than the copy.
-        where = path
-        for step in reversed(refusal.trail):
-            where = f"{where}[{step}]" if isinstance(step, int) else _join(where, step)
-        raise PayloadError(where, refusal.reason, value=refusal.value) from None
+        raise _refused(refusal, path) from None
+
+
+def freeze_rest(value: Mapping[str, Any], read: frozenset[str], path: str = "") -> dict[str, Any]:
+    """Return a checked copy of the object ``value`` without its keys in ``read``.
+
+    What an entity carries of its payload (its ``extra``): :func:`freeze_json` of the keys
+    the model does not read, copied once.
+
+    Raises:
+        PayloadError: as :func:`freeze_json` does.
+    """
+    if type(value) is dict:
+        rest = value.copy()
+        for key in read:
+            rest.pop(key, None)
+    else:
+        rest = {key: item for key, item in value.items() if key not in read}
+    try:
+        if set(map(type, rest)) <= _TEXT:
+            return _freeze_in_place(rest, 2)
+        return _freeze_object(rest, 2)
+    except _RefusalError as refusal:
+        raise _refused(refusal, path) from None
+
+
+def _refused(refusal: _RefusalError, path: str) -> PayloadError:
+    # The path is spelled only for a refusal: building it for every value would cost
+    # more than the copy.
+    where = path
+    for step in reversed(refusal.trail):
+        where = f"{where}[{step}]" if isinstance(step, int) else _join(where, step)
+    return PayloadError(where, refusal.reason, value=refusal.value)
 
 
 class _RefusalError(Exception):
@@ -128,12 +155,14 @@ class _RefusalError(Exception):
 
 
 def _freeze(value: Any, depth: int) -> Any:
-    if isinstance(value, Mapping | list | tuple):
+    """Freeze a value at level ``depth`` (its container's level plus one)."""
+    kind = type(value)
+    if kind is dict or kind is list or isinstance(value, Mapping | list | tuple):
         if depth > MAX_JSON_DEPTH:
             raise _RefusalError(
                 f"nested deeper than {MAX_JSON_DEPTH} levels, expected an API object", None
             )
-        if isinstance(value, Mapping):
+        if kind is dict or isinstance(value, Mapping):
             return _freeze_object(value, depth + 1)
         return _freeze_array(value, depth + 1)
     return _freeze_leaf(value)
@@ -141,6 +170,7 @@ def _freeze(value: Any, depth: int) -> Any:
 
 #: The leaves kept as they are, recognised inline by type: most carried values are these.
 _LEAVES: Final = frozenset({str, bool, float, type(None)})
+_TEXT: Final = frozenset({str})
 
 
 def _freeze_leaf(value: object) -> object:
@@ -176,31 +206,55 @@ def _text_key(key: object) -> str:
 
 
 def _freeze_object(value: Mapping[Any, Any], depth: int) -> dict[str, Any]:
-    frozen: dict[str, Any] = {}
+    if type(value) is dict and set(map(type, value)) <= _TEXT:
+        return _freeze_in_place(value.copy(), depth)
+    frozen = {}
     key: object = None
     try:
         for key, item in value.items():
-            kind = type(item)
-            if kind in _LEAVES or (kind is int and item.bit_length() <= _MAX_INT_BITS):
-                frozen[_text_key(key)] = item
-            else:
-                frozen[_text_key(key)] = _freeze(item, depth)
+            frozen[_text_key(key)] = _freeze(item, depth)
     except _RefusalError as refusal:
         refusal.trail.append(key if type(key) is str else shown(key))
         raise
     return frozen
 
 
+def _freeze_in_place(frozen: dict[str, Any], depth: int) -> dict[str, Any]:
+    """Freeze the values of a fresh copy with text keys, in place: the common case.
+
+    Written out for speed: this runs on every value an entity carries. Replacing a value
+    while iterating is safe, as the dict keeps its size.
+    """
+    key = ""
+    try:
+        for key, item in frozen.items():
+            kind = type(item)
+            if kind in _LEAVES:
+                continue
+            if kind is int:
+                if item.bit_length() > _MAX_INT_BITS:
+                    _freeze_leaf(item)
+                continue
+            frozen[key] = _freeze(item, depth)
+    except _RefusalError as refusal:
+        refusal.trail.append(key)
+        raise
+    return frozen
+
+
 def _freeze_array(value: list[Any] | tuple[Any, ...], depth: int) -> list[Any] | tuple[Any, ...]:
-    items: list[Any] = []
+    items = list(value)
     index = 0
     try:
-        for index, item in enumerate(value):  # noqa: B007  because the index names a refusal
+        for index, item in enumerate(items):
             kind = type(item)
-            if kind in _LEAVES or (kind is int and item.bit_length() <= _MAX_INT_BITS):
-                items.append(item)
-            else:
-                items.append(_freeze(item, depth))
+            if kind in _LEAVES:
+                continue
+            if kind is int:
+                if item.bit_length() > _MAX_INT_BITS:
+                    _freeze_leaf(item)
+                continue
+            items[index] = _freeze(item, depth)
     except _RefusalError as refusal:
         refusal.trail.append(index)
         raise

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from clickfunnels_orders import machines
+from clickfunnels_orders._spelling import Spelling
 from clickfunnels_orders._values import (
     MAX_INT,
     MAX_QUANTITY,
@@ -31,6 +32,7 @@ from clickfunnels_orders._values import (
     to_text,
 )
 from clickfunnels_orders.entities._lifecycle import Change, check_history, moves_of
+from clickfunnels_orders.errors import InvalidTypeError
 from clickfunnels_orders.statuses import (
     BillingStatus,
     FulfillmentStatus,
@@ -52,6 +54,12 @@ NO_EXTRA: Final = FrozenJson({})
 # Each runs the rule of clickfunnels_orders._values; the common, plainly valid case is
 # recognised inline first (a check strictly narrower than the rule), because these run
 # on every field of every entity built.
+
+
+def a_spelling(_instance: object, attribute: Any, value: object) -> None:
+    """Validate a spelling: ``None`` or what the payload layer keeps (a ``Spelling``)."""
+    if value is not None and type(value) is not Spelling:
+        raise InvalidTypeError(attribute.name, value, "None or a Spelling (from the payload layer)")
 
 
 def an_id(_instance: object, attribute: Any, value: object) -> None:

@@ -42,7 +42,7 @@ class Change:
 
 
 #: Fields that are not scalar fields of the API contract: collections and carried keys.
-_NOT_IN_RECORDS = frozenset({"history", "line_items", "lines", "extra"})
+_NOT_IN_RECORDS = frozenset({"history", "line_items", "lines", "extra", "spelling"})
 
 
 class Record:
@@ -54,8 +54,9 @@ class Record:
         """Return the entity's scalar fields as a flat ``dict``, for tables and pandas.
 
         Values are as the entity holds them (``Decimal`` money, aware ``datetime``s, the
-        status enums); collections (line items, lines, history) and the payload fields
-        carried along untouched (``extra``) are left out. Keys follow the field order.
+        status enums); collections (line items, lines, history), the payload fields
+        carried along untouched (``extra``) and their ``spelling`` are left out. Keys
+        follow the field order.
         """
         cls: Any = type(self)  # an attrs class: the mixin is only ever mixed into one
         names = cls.__dict__.get("_record_fields")

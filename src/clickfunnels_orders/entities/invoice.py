@@ -10,6 +10,7 @@ from typing import ClassVar, Self
 import attrs
 
 from clickfunnels_orders import machines
+from clickfunnels_orders._spelling import Spelling
 from clickfunnels_orders._values import (
     FrozenJson,
     minus,
@@ -77,6 +78,8 @@ class InvoiceLineItem(Lifecycle):
         history: one :class:`Change` per event, oldest first.
         payment_type: copied from the order line (an open string).
         extra: payload fields the model does not use, carried along untouched.
+        spelling: how the payload it was read from spelled the fields the model reads
+            (its key order, unusual spellings), or ``None``; not compared.
     """
 
     machine: ClassVar = machines.INVOICE_LINE_ITEM.machine
@@ -97,6 +100,11 @@ class InvoiceLineItem(Lifecycle):
     #: Payload fields the model does not use, carried along untouched.
     extra: FrozenJson = attrs.field(
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
+    #: How the payload it was read from spelled what the model reads (``None`` when built
+    #: by hand), so that ``to_api()`` gives that payload back; never compared.
+    spelling: Spelling | None = attrs.field(
+        default=None, validator=_fields.a_spelling, eq=False, repr=False, hash=False
     )
 
     @property
@@ -191,6 +199,8 @@ class Invoice(Lifecycle, ApiObject):
         invoice_type: an :class:`InvoiceType`, or a string the API sent that names none
             (see :attr:`invoice_type_is_unknown`), or ``None``.
         extra: payload fields the model does not use, carried along untouched.
+        spelling: how the payload it was read from spelled the fields the model reads
+            (its key order, unusual spellings), or ``None``; not compared.
     """
 
     machine: ClassVar = machines.INVOICE.machine
@@ -228,6 +238,11 @@ class Invoice(Lifecycle, ApiObject):
     #: Payload fields the model does not use, carried along untouched.
     extra: FrozenJson = attrs.field(
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
+    #: How the payload it was read from spelled what the model reads (``None`` when built
+    #: by hand), so that ``to_api()`` gives that payload back; never compared.
+    spelling: Spelling | None = attrs.field(
+        default=None, validator=_fields.a_spelling, eq=False, repr=False, hash=False
     )
 
     def __attrs_post_init__(self) -> None:

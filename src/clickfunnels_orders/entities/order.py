@@ -10,6 +10,7 @@ from typing import ClassVar, Final, Protocol, Self
 import attrs
 
 from clickfunnels_orders import machines
+from clickfunnels_orders._spelling import Spelling
 from clickfunnels_orders._values import FrozenJson, to_id, to_instances, to_moment, to_status
 from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.entities import _fields
@@ -71,6 +72,8 @@ class OrderLineItem(Record):
         payment_type: an open string; ``subscription`` and ``payment_plan`` recur.
         fulfillment_required: whether the variant ships (``products_variant.fulfillment_required``).
         extra: payload fields the model does not use, carried along untouched.
+        spelling: how the payload it was read from spelled the fields the model reads
+            (its key order, unusual spellings), or ``None``; not compared.
     """
 
     id: Hashable = attrs.field(validator=_fields.an_id)
@@ -82,6 +85,11 @@ class OrderLineItem(Record):
     #: Payload fields the model does not use, carried along untouched.
     extra: FrozenJson = attrs.field(
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
+    #: How the payload it was read from spelled what the model reads (``None`` when built
+    #: by hand), so that ``to_api()`` gives that payload back; never compared.
+    spelling: Spelling | None = attrs.field(
+        default=None, validator=_fields.a_spelling, eq=False, repr=False, hash=False
     )
 
     @property
@@ -129,6 +137,8 @@ class Order(Lifecycle, ApiObject):
         paid_until: the end of the period paid for (subscriptions).
         history: one :class:`Change` per event, oldest first.
         extra: payload fields the model does not use, carried along untouched.
+        spelling: how the payload it was read from spelled the fields the model reads
+            (its key order, unusual spellings), or ``None``; not compared.
     """
 
     machine: ClassVar = machines.ORDER.machine
@@ -165,6 +175,11 @@ class Order(Lifecycle, ApiObject):
     #: Payload fields the model does not use, carried along untouched.
     extra: FrozenJson = attrs.field(
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
+    #: How the payload it was read from spelled what the model reads (``None`` when built
+    #: by hand), so that ``to_api()`` gives that payload back; never compared.
+    spelling: Spelling | None = attrs.field(
+        default=None, validator=_fields.a_spelling, eq=False, repr=False, hash=False
     )
 
     def __attrs_post_init__(self) -> None:

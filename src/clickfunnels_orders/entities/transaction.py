@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Self
 import attrs
 
 from clickfunnels_orders import machines
+from clickfunnels_orders._spelling import Spelling
 from clickfunnels_orders._values import FrozenJson
 from clickfunnels_orders.display import entity_html
 from clickfunnels_orders.entities import _fields
@@ -61,6 +62,8 @@ class Transaction(Lifecycle, ApiObject):
         created_at: when it happened.
         history: one :class:`Change` per event, oldest first.
         extra: payload fields the model does not use, carried along untouched.
+        spelling: how the payload it was read from spelled the fields the model reads
+            (its key order, unusual spellings), or ``None``; not compared.
     """
 
     machine: ClassVar = machines.TRANSACTION.machine
@@ -81,6 +84,11 @@ class Transaction(Lifecycle, ApiObject):
     #: Payload fields the model does not use, carried along untouched.
     extra: FrozenJson = attrs.field(
         default=_fields.NO_EXTRA, converter=_fields.extra, repr=False, hash=False
+    )
+    #: How the payload it was read from spelled what the model reads (``None`` when built
+    #: by hand), so that ``to_api()`` gives that payload back; never compared.
+    spelling: Spelling | None = attrs.field(
+        default=None, validator=_fields.a_spelling, eq=False, repr=False, hash=False
     )
 
     @property

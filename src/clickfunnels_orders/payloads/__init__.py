@@ -48,28 +48,26 @@ from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
 from clickfunnels_orders._json import MAX_JSON_DEPTH, JsonNumber
+from clickfunnels_orders._spelling import Spelling
 from clickfunnels_orders.entities import Fulfillment, Invoice, Order, Restock, Transaction
 from clickfunnels_orders.entities._codec import install
 from clickfunnels_orders.errors import InvalidTypeError
-from clickfunnels_orders.payloads._converter import converter
-from clickfunnels_orders.payloads._extra import ApiExtra
 from clickfunnels_orders.payloads._read import (
     fulfillment_from_api,
     invoice_from_api,
     order_from_api,
-)
-from clickfunnels_orders.payloads._transactions import (
     restock_from_api,
-    restock_to_api,
     transaction_from_api,
-    transaction_to_api,
 )
+from clickfunnels_orders.payloads._reading import ApiExtra
 from clickfunnels_orders.payloads._values import dump_moment, parse_moment
 from clickfunnels_orders.payloads._write import (
     entity_to_api,
     fulfillment_to_api,
     invoice_to_api,
     order_to_api,
+    restock_to_api,
+    transaction_to_api,
 )
 from clickfunnels_orders.payloads.requests import (
     CREATE_FULFILLMENT_OPTIONS,
@@ -83,7 +81,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "ApiExtra",
     "JsonNumber",
-    "converter",
+    "Spelling",
     "dump_moment",
     "fulfillment_create_request",
     "fulfillment_from_api",

@@ -18,7 +18,8 @@ what they follow from changed since the entity was read:
 
 The keys the model reads itself (``due_amount``, ``paid_at``, each line's
 ``fulfillment_status``) are written from the entity's fields by the writer, in the
-payload's own spelling while their value is the one read. An entity built by hand has
+payload's own spelling while their value is the one read. What the derived keys followed
+from when read is the ``basis`` of the entity's spelling. An entity built by hand has
 no payload to keep consistent: it writes the model's keys and the ``extra`` it was
 given.
 """
@@ -27,37 +28,52 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
+from clickfunnels_orders._spelling import Spelling
 from clickfunnels_orders._values import instant
 from clickfunnels_orders.entities import Invoice
 from clickfunnels_orders.entities._lifecycle import Change
 from clickfunnels_orders.machines import ELIGIBLE_FOR_FULFILLMENT
-from clickfunnels_orders.payloads._extra import _Source
 from clickfunnels_orders.payloads._values import dump_moment
 from clickfunnels_orders.rollup._rules import status_of_lines
-from clickfunnels_orders.statuses import LineItemFulfillmentStatus
+from clickfunnels_orders.statuses import InvoiceStatus, LineItemFulfillmentStatus
 
-__all__ = ["derived_keys", "last_change"]
+__all__ = ["basis_of", "derived_keys", "last_change"]
+
+_Fact = tuple[bool, LineItemFulfillmentStatus]
+#: What an invoice's derived keys follow from: its status and each line's facts.
+_Basis = tuple[InvoiceStatus, tuple[_Fact, ...]]
+#: The few facts a line can have, shared by every basis that holds them.
+_FACTS: Final[dict[_Fact, _Fact]] = {
+    (required, status): (required, status)
+    for required in (True, False)
+    for status in LineItemFulfillmentStatus
+}
 
 
-def derived_keys(entity: Any, source: _Source | None) -> dict[str, object]:
+def basis_of(invoice: Invoice) -> _Basis:
+    """Return what ``invoice``'s derived keys follow from, to remember as read."""
+    return invoice.status, tuple(_FACTS[fact] for fact in _line_facts(invoice))
+
+
+def derived_keys(entity: Any, spelling: Spelling | None) -> dict[str, object]:
     """Return the carried keys to rewrite, with their JSON values: those whose inputs changed.
 
     Args:
         entity: the entity being written.
-        source: what it was read from (``None`` for an entity built by hand: nothing).
+        spelling: how it was read (``None`` for an entity built by hand: nothing).
     """
-    if source is None:
+    if spelling is None:
         return {}
     keys: dict[str, object] = {}
-    if isinstance(entity, Invoice):
-        wire = source.wire
-        if entity.status is not wire.status:
+    basis = spelling.basis
+    if isinstance(entity, Invoice) and isinstance(basis, tuple):
+        status, facts = basis
+        if entity.status is not status:
             keys["eligible_for_fulfillment"] = entity.eligible_for_fulfillment
-        now = _line_facts(entity.eligible_for_fulfillment, _entity_lines(entity))
-        read = _line_facts(wire.status in ELIGIBLE_FOR_FULFILLMENT, _wire_lines(wire))
-        if now != read:
+        now = (entity.eligible_for_fulfillment, tuple(_line_facts(entity)))
+        if now != (status in ELIGIBLE_FOR_FULFILLMENT, facts):
             keys["fulfillment_status"] = status_of_lines(*now).value
     moment = last_change(entity)
     if moment is not None:
@@ -76,24 +92,5 @@ def last_change(entity: Any) -> dt.datetime | None:
     return last
 
 
-_Facts = tuple[bool, tuple[tuple[bool, LineItemFulfillmentStatus], ...]]
-
-
-def _line_facts(eligible: bool, lines: Iterable[tuple[bool, LineItemFulfillmentStatus]]) -> _Facts:
-    """What an invoice's fulfillment status follows from: eligibility, each line's facts."""
-    return eligible, tuple(lines)
-
-
-def _entity_lines(invoice: Invoice) -> Iterable[tuple[bool, LineItemFulfillmentStatus]]:
+def _line_facts(invoice: Invoice) -> Iterable[_Fact]:
     return ((line.fulfillment_required, line.fulfillment_status) for line in invoice.line_items)
-
-
-def _wire_lines(wire: Any) -> Iterable[tuple[bool, LineItemFulfillmentStatus]]:
-    # What the lines were as read: absent (or null) keys as the entity's defaults read them.
-    for line in wire.line_items:
-        required = line.products_variant.fulfillment_required
-        status = line.fulfillment_status
-        yield (
-            True if required is None else required,
-            LineItemFulfillmentStatus.UNFULFILLED if status is None else status,
-        )

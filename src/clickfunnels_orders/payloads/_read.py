@@ -1,17 +1,21 @@
-"""Reading API objects into entities, with errors that name the offending key's path."""
+"""Reading API objects into entities: one reader per object, top to bottom.
+
+Each reader names the keys the model reads (the field mapping of API.md section 6), reads
+them in one pass with an :class:`~._reading.ObjectReader`, builds the entity, and keeps
+the rest of the object, copied once and frozen, in the entity's ``extra``. Every problem
+in the object is found before anything is built; the first names the error's path. The
+entity's own checks run as it is built, and their complaints are reported at the payload
+path of the field (``line_items[0].products_variant.id`` for a line's ``variant_id``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
-from cattrs.errors import (
-    ClassValidationError,
-    IterableValidationError,
-)
-
-from clickfunnels_orders._values import copy_json, minus
+from clickfunnels_orders._json import freeze_rest, json_leaf
+from clickfunnels_orders._values import minus
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -19,169 +23,218 @@ from clickfunnels_orders.entities import (
     InvoiceLineItem,
     Order,
     OrderLineItem,
+    Restock,
+    Transaction,
 )
-from clickfunnels_orders.errors import (
-    InvalidTypeError,
-    InvalidValueError,
-    PayloadError,
+from clickfunnels_orders.errors import PayloadError
+from clickfunnels_orders.payloads._derived import basis_of
+from clickfunnels_orders.payloads._reading import (
+    ApiExtra,
+    ObjectReader,
+    Problem,
+    construct,
+    join,
+    payload_error,
+    shape,
+    spelling_of,
+    the_object,
 )
-from clickfunnels_orders.payloads._converter import converter
-from clickfunnels_orders.payloads._extra import ApiExtra, _Source
-from clickfunnels_orders.payloads._values import _BadValueError, _describe, _show
-from clickfunnels_orders.payloads._wire import (
-    _CHILD_ENTITIES,
-    _Field,
-    _fields,
-    _FulfillmentWire,
-    _IncludedLineWire,
-    _InvoiceWire,
-    _OrderWire,
-    _paths,
+from clickfunnels_orders.payloads._values import (
+    _dump_money,
+    _show,
+    enum_reader,
+    read_bool,
+    read_id,
+    read_int,
+    read_money,
+    read_str,
+)
+from clickfunnels_orders.payloads._write import canonical_at
+from clickfunnels_orders.statuses import (
+    BillingStatus,
+    FulfillmentStatus,
+    InvoiceStatus,
+    LineItemFulfillmentStatus,
+    OrderType,
+    PaymentProcessor,
+    ServiceStatus,
 )
 
-# -- reading ------------------------------------------------------------------------------
+__all__ = [
+    "fulfillment_from_api",
+    "invoice_from_api",
+    "order_from_api",
+    "restock_from_api",
+    "transaction_from_api",
+]
+
+_billing_status = enum_reader(BillingStatus)
+_service_status = enum_reader(ServiceStatus)
+_order_type = enum_reader(OrderType)
+_payment_processor = enum_reader(PaymentProcessor)
+_invoice_status = enum_reader(InvoiceStatus)
+_line_status = enum_reader(LineItemFulfillmentStatus)
+_fulfillment_status = enum_reader(FulfillmentStatus)
+
+#: Entity fields whose payload key is named otherwise, for the entity's complaints.
+_LINE_RENAMES: Final = {
+    "variant_id": "products_variant.id",
+    "fulfillment_required": "products_variant.fulfillment_required",
+}
+_ORDER_LINE_RENAMES: Final = {**_LINE_RENAMES, "amount": "products_price.amount"}
+_INVOICE_RENAMES: Final = {
+    **_LINE_RENAMES,
+    "amount_paid": "due_amount",
+    "amount_refunded": "due_amount",
+}
+_FULFILLMENT_RENAMES: Final = {
+    "lines": "included_invoices_line_items",
+    "invoice_line_item_id": "invoices_line_item_id",
+}
+_NO_RENAMES: Final[dict[str, str]] = {}
+
+#: The keys each object's model reads; the rest is carried in ``extra``.
+_ORDER_KEYS: Final = frozenset(
+    {
+        "id",
+        "contact_id",
+        "currency",
+        "live_mode",
+        "billing_status",
+        "service_status",
+        "order_type",
+        "canceled_at",
+        "cancel_reason",
+        "churned_at",
+        "paid_until",
+        "created_at",
+        "payment_processor",
+        "line_items",
+    }
+)
+_ORDER_LINE_KEYS: Final = frozenset(
+    {"id", "quantity", "payment_type", "products_price", "products_variant"}
+)
+_INVOICE_KEYS: Final = frozenset(
+    {
+        "id",
+        "order_id",
+        "status",
+        "due_amount",
+        "total_amount",
+        "currency",
+        "issued_at",
+        "due_at",
+        "paid_at",
+        "invoice_type",
+        "payment_processor",
+        "line_items",
+    }
+)
+_INVOICE_LINE_KEYS: Final = frozenset(
+    {
+        "id",
+        "invoice_id",
+        "payment_type",
+        "quantity",
+        "fulfillment_status",
+        "amount",
+        "products_variant",
+    }
+)
+_FULFILLMENT_KEYS: Final = frozenset({"id", "status", "created_at", "included_invoices_line_items"})
+_INCLUDED_LINE_KEYS: Final = frozenset({"invoices_line_item_id", "quantity"})
+_TRANSACTION_KEYS: Final = frozenset(
+    {
+        "id",
+        "order_id",
+        "status",
+        "external_type",
+        "result",
+        "amount",
+        "currency",
+        "reason",
+        "adjusted_transaction_id",
+        "created_at",
+    }
+)
+_VARIANT_KEYS: Final = frozenset({"id", "fulfillment_required"})
+_PRICE_KEYS: Final = frozenset({"amount"})
 
 
-def _join(prefix: str, path: str) -> str:
-    if not prefix:
-        return path
-    if not path:
-        return prefix
-    return prefix + path if path.startswith("[") else f"{prefix}.{path}"
+def _checked(problems: list[Problem]) -> None:
+    if problems:
+        raise payload_error(problems)
 
 
-def _leaves(exc: BaseException, path: str, type_: Any) -> Iterator[tuple[str, BaseException, Any]]:
-    """Walk a cattrs validation error down to its leaves, with their payload paths."""
-    if isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            yield from _leaves(sub, f"{path}[{note.index}]", note.type)
-        for sub in without:
-            yield from _leaves(sub, path, None)
-    elif isinstance(exc, ClassValidationError):
-        attribute_notes, unnoted = exc.group_exceptions()
-        for sub, attribute in attribute_notes:
-            yield from _leaves(sub, _join(path, attribute.name), attribute.type)
-        for sub in unnoted:
-            yield from _leaves(sub, path, None)
-    else:
-        yield path, exc, type_
+def _carried(raw: Mapping[str, Any], keys: frozenset[str], path: str) -> ApiExtra:
+    return ApiExtra.adopt(freeze_rest(raw, keys, path))
 
 
-def _reason(exc: BaseException, type_: Any) -> tuple[str, object]:
-    if isinstance(exc, _BadValueError):
-        return str(exc), exc.value
-    if isinstance(exc, KeyError):
-        return f"missing, expected {_describe(type_)}", None
-    return f"unreadable ({exc}), expected {_describe(type_)}", None
+def _finish(
+    entity: Any,
+    reader: ObjectReader,
+    nested: tuple[tuple[str, tuple[str, ...]], ...],
+    basis: object = None,
+) -> Any:
+    """Give a new entity its spelling: the key order, and its values spelled unusually."""
+    written: tuple[tuple[str, object, object], ...] = ()
+    if reader.unusual:
+        # What the writer makes of the entity is what each value read is compared with.
+        written = tuple((path, canonical_at(entity, path), raw) for path, raw in reader.unusual)
+    # Set on the entity before anyone else sees it: its spelling follows from the built
+    # entity (canonical_at), so it cannot be passed to the constructor.
+    entity.__dict__["spelling"] = spelling_of(shape(tuple(reader.raw)), nested, written, basis)
+    return entity
 
 
-def _payload_error(exc: BaseException, prefix: str) -> PayloadError:
-    """Turn a cattrs validation error into one PayloadError at its first leaf."""
-    leaves = list(_leaves(exc, "", None))
-    path, leaf, type_ = leaves[0]
-    reason, value = _reason(leaf, type_)
-    if len(leaves) > 1:
-        others = ", ".join(_join(prefix, p) or "<payload>" for p, _, _ in leaves[1:4])
-        more = f" and {len(leaves) - 4} more" if len(leaves) > 4 else ""
-        reason = f"{reason} (also wrong: {others}{more})"
-    error = PayloadError(_join(prefix, path), reason, value=value)
-    error.__cause__ = exc
-    return error
+def _variant(
+    reader: ObjectReader,
+    kwargs: dict[str, Any],
+    nested: list[tuple[str, tuple[str, ...]]],
+    rest: dict[str, Any],
+) -> None:
+    """Read ``products_variant``: the variant's id, and whether it ships."""
+    variant = reader.nested("products_variant")
+    if variant is None:
+        return
+    kwargs["variant_id"] = variant.need("id", read_id)
+    required = variant.may("fulfillment_required", read_bool, null_is_default=True)
+    if required is not None:
+        kwargs["fulfillment_required"] = required
+    reader.unusual.extend(variant.unusual)
+    nested.append(("products_variant", shape(tuple(variant.raw))))
+    others = freeze_rest(variant.raw, _VARIANT_KEYS, variant.path)
+    if others:
+        rest["products_variant"] = others
 
 
-def _structure(payload: object, wire_cls: type, prefix: str) -> Any:
-    if not isinstance(payload, Mapping):
-        raise PayloadError(prefix, f"got {_show(payload)}, expected {_describe(wire_cls)}")
-    try:
-        return converter.structure(payload, wire_cls)
-    except (ClassValidationError, IterableValidationError) as exc:
-        raise _payload_error(exc, prefix) from None
-
-
-def _entity_path(field_name: str, wire_cls: type) -> tuple[str, _Field | None]:
-    """Map an entity error's field (``line_items[1].invoice_id``) to a payload path."""
-    head, dot, tail = field_name.partition(".")
-    name, bracket, index = head.partition("[")
-    mapped = _paths(wire_cls).get(name)
-    if mapped is None:
-        return field_name, None
-    path, field = mapped
-    if not bracket:
-        return path, field
-    path = f"{path}[{index}"
-    if dot and field.items is not None:
-        sub_path, sub_field = _entity_path(tail, field.items)
-        return f"{path}.{sub_path}", sub_field
-    return (f"{path}.{tail}" if dot else path), None
-
-
-def _construct(cls: type[Any], kwargs: dict[str, Any], wire_cls: type, prefix: str) -> Any:
-    """Build an entity, turning its validation errors into PayloadErrors with paths."""
-    try:
-        return cls(**kwargs)
-    except (InvalidValueError, InvalidTypeError) as exc:
-        path, _ = _entity_path(exc.field, wire_cls)
-        reason = f"got {_show(exc.value)}, expected {exc.expected}"
-        raise PayloadError(_join(prefix, path), reason, value=exc.value) from exc
-
-
-def _kwargs(wire: Any) -> dict[str, Any]:
-    """The entity fields a wire object's leaves feed (an absent optional key feeds none)."""
-    kwargs: dict[str, Any] = {}
-    wire_cls: type = type(wire)
-    for field in _fields(wire_cls).values():
-        value = getattr(wire, field.key)
-        if field.nested is not None:
-            kwargs.update(_kwargs(value))
-        elif field.items is None and field.to and (value is not None or field.absent is None):
-            kwargs[field.to] = value
-    return kwargs
-
-
-def _rest(raw: Mapping[str, Any], wire_cls: type) -> dict[str, Any]:
-    """The part of ``raw`` the model does not read (nested objects keep their other keys)."""
-    fields = _fields(wire_cls)
-    rest: dict[str, Any] = {}
-    for key, value in raw.items():
-        field = fields.get(key)
-        if field is None:
-            rest[key] = value
-        elif field.nested is not None:
-            nested = _rest(value, field.nested)
-            if nested:
-                rest[key] = nested
-        elif field.items is not None and field.items not in _CHILD_ENTITIES:
-            lines = [_rest(item, field.items) for item in value or ()]
-            if any(lines):
-                rest[key] = lines
-    return rest
-
-
-def _extra(raw: Mapping[str, Any], wire: Any, path: str = "") -> ApiExtra:
-    return ApiExtra(_rest(raw, type(wire)), _Source(raw, wire), path)
-
-
-def _read_children(
-    cls: type[Any], wires: list[Any], raws: Sequence[Mapping[str, Any]], prefix: str
-) -> tuple[Any, ...]:
-    return tuple(
-        _construct(
-            cls,
-            {**_kwargs(wire), "extra": _extra(raw, wire, f"{prefix}[{index}]")},
-            type(wire),
-            f"{prefix}[{index}]",
-        )
-        for index, (wire, raw) in enumerate(zip(wires, raws, strict=True))
-    )
-
-
-def _read(payload: object, wire_cls: type, prefix: str) -> tuple[Mapping[str, Any], Any]:
-    try:
-        raw = copy_json(payload)
-    except RecursionError:
-        raise PayloadError(prefix, "nested too deeply to be an API object") from None
-    return raw, _structure(raw, wire_cls, prefix)
+def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> OrderLineItem | None:
+    before = len(problems)
+    reader = ObjectReader(raw, path, problems)
+    kwargs: dict[str, Any] = {
+        "id": reader.need("id", read_id),
+        "quantity": reader.need("quantity", read_int),
+    }
+    payment_type = reader.may("payment_type", read_str, null_is_default=True)
+    if payment_type is not None:
+        kwargs["payment_type"] = payment_type
+    nested: list[tuple[str, tuple[str, ...]]] = []
+    rest = freeze_rest(raw, _ORDER_LINE_KEYS, path)
+    price = reader.nested("products_price")
+    if price is not None:
+        kwargs["amount"] = price.money("amount")
+        reader.unusual.extend(price.unusual)
+        nested.append(("products_price", shape(tuple(price.raw))))
+        others = freeze_rest(price.raw, _PRICE_KEYS, price.path)
+        if others:
+            rest["products_price"] = others
+    _variant(reader, kwargs, nested, rest)
+    if len(problems) > before:
+        return None
+    kwargs["extra"] = ApiExtra.adopt(rest)
+    line = construct(OrderLineItem, kwargs, _ORDER_LINE_RENAMES, path)
+    return _finish(line, reader, tuple(nested))  # type: ignore[no-any-return]
 
 
 def order_from_api(payload: object, *, path: str = "") -> Order:
@@ -194,14 +247,64 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
     Raises:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
-    raw, wire = _read(payload, _OrderWire, path)
+    raw = the_object(payload, path, "an order")
+    problems: list[Problem] = []
+    reader = ObjectReader(raw, path, problems)
+    kwargs: dict[str, Any] = {
+        "id": reader.need("id", read_id),
+        "contact_id": reader.need("contact_id", read_id),
+        "currency": reader.need("currency", read_str),
+        "billing_status": reader.need("billing_status", _billing_status),
+        "service_status": reader.need("service_status", _service_status),
+        "canceled_at": reader.moment("canceled_at"),
+        "cancel_reason": reader.may("cancel_reason", read_str),
+        "churned_at": reader.moment("churned_at"),
+        "paid_until": reader.moment("paid_until"),
+        "created_at": reader.moment("created_at"),
+    }
+    for key, read in (
+        ("live_mode", read_bool),
+        ("order_type", _order_type),
+        ("payment_processor", _payment_processor),
+    ):
+        value = reader.may(key, read, null_is_default=True)
+        if value is not None:
+            kwargs[key] = value
     # Null or absent lines are no lines (the schema allows both).
-    lines = _read_children(
-        OrderLineItem, wire.line_items or [], raw.get("line_items") or (), _join(path, "line_items")
-    )
-    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire, path)}
-    order: Order = _construct(Order, kwargs, _OrderWire, path)
-    return order
+    lines = [
+        _order_line(item, where, problems)
+        for where, item in reader.items("line_items", optional=True)
+    ]
+    _checked(problems)
+    kwargs["line_items"] = tuple(lines)
+    kwargs["extra"] = _carried(raw, _ORDER_KEYS, path)
+    order = construct(Order, kwargs, _NO_RENAMES, path)
+    return _finish(order, reader, ())  # type: ignore[no-any-return]
+
+
+def _invoice_line(
+    raw: Mapping[str, Any], path: str, problems: list[Problem]
+) -> InvoiceLineItem | None:
+    before = len(problems)
+    reader = ObjectReader(raw, path, problems)
+    kwargs: dict[str, Any] = {
+        "id": reader.need("id", read_id),
+        "invoice_id": reader.need("invoice_id", read_id),
+        "quantity": reader.need("quantity", read_int),
+        "amount": reader.money("amount"),
+    }
+    for key, read in (("payment_type", read_str), ("fulfillment_status", _line_status)):
+        value = reader.may(key, read, null_is_default=True)
+        if value is not None:
+            kwargs[key] = value
+    nested: list[tuple[str, tuple[str, ...]]] = []
+    rest = freeze_rest(raw, _INVOICE_LINE_KEYS, path)
+    _variant(reader, kwargs, nested, rest)
+    if len(problems) > before:
+        return None
+    kwargs["extra"] = ApiExtra.adopt(rest)
+    line = construct(InvoiceLineItem, kwargs, _LINE_RENAMES, path)
+    return _finish(line, reader, tuple(nested))  # type: ignore[no-any-return]
 
 
 def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
@@ -214,25 +317,91 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
     Raises:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
-    raw, wire = _read(payload, _InvoiceWire, path)
-    lines = _read_children(
-        InvoiceLineItem, wire.line_items, raw["line_items"], _join(path, "line_items")
-    )
-    total: Decimal = wire.total_amount
-    due: Decimal | None = wire.due_amount
-    # Without due_amount, the entity derives both amounts from the status, as the API does.
-    paid = None if due is None else minus(total, due, "due_amount")
-    if paid is not None and paid < 0:
-        raise PayloadError(
-            _join(path, "due_amount"),
-            f"got {_show(raw['due_amount'])}, expected at most total_amount ({total})",
-            value=raw["due_amount"],
-        )
-    kwargs = {**_kwargs(wire), "line_items": lines, "extra": _extra(raw, wire, path)}
-    if paid is not None:
+    raw = the_object(payload, path, "an invoice")
+    problems: list[Problem] = []
+    reader = ObjectReader(raw, path, problems)
+    kwargs: dict[str, Any] = {
+        "id": reader.need("id", read_id),
+        "order_id": reader.need("order_id", read_id),
+        "status": reader.need("status", _invoice_status),
+        "total_amount": reader.money("total_amount"),
+        "currency": reader.need("currency", read_str),
+        "issued_at": reader.moment("issued_at"),
+        "due_at": reader.moment("due_at"),
+        "paid_at": reader.moment("paid_at"),
+        "invoice_type": reader.may("invoice_type", read_str),
+    }
+    # due_amount is derived (total less paid): its spelling is checked once built.
+    due = reader.may("due_amount", read_money, null_is_default=True)
+    processor = reader.may("payment_processor", _payment_processor, null_is_default=True)
+    if processor is not None:
+        kwargs["payment_processor"] = processor
+    lines = [
+        _invoice_line(item, where, problems)
+        for where, item in reader.items("line_items", optional=False)
+    ]
+    _checked(problems)
+    if due is not None:
+        # Without due_amount, the entity derives both amounts from the status, as the API does.
+        total: Decimal = kwargs["total_amount"]
+        paid = minus(total, due, "due_amount")
+        if paid < 0:
+            raise PayloadError(
+                join(path, "due_amount"),
+                f"got {_show(raw['due_amount'])}, expected at most total_amount ({total})",
+                value=raw["due_amount"],
+            )
         kwargs["amount_paid"] = paid
-    invoice: Invoice = _construct(Invoice, kwargs, _InvoiceWire, path)
-    return invoice
+    kwargs["line_items"] = tuple(lines)
+    kwargs["extra"] = _carried(raw, _INVOICE_KEYS, path)
+    invoice: Invoice = construct(Invoice, kwargs, _INVOICE_RENAMES, path)
+    if due is not None:
+        written = raw["due_amount"]
+        if type(written) is not str or _dump_money(invoice.due_amount) != written:
+            reader.unusual.append(("due_amount", json_leaf(written)))
+    return _finish(invoice, reader, (), basis_of(invoice))  # type: ignore[no-any-return]
+
+
+def _included_lines(
+    reader: ObjectReader, problems: list[Problem], rest: dict[str, Any]
+) -> tuple[tuple[FulfillmentLine, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Read ``included_invoices_line_items`` (null or absent: none), with their key orders."""
+    key = "included_invoices_line_items"
+    lines: list[FulfillmentLine] = []
+    nested: list[tuple[str, tuple[str, ...]]] = []
+    others: list[dict[str, Any]] = []
+    for index, (where, raw) in enumerate(reader.items(key, optional=True)):
+        before = len(problems)
+        line = ObjectReader(raw, where, problems)
+        kwargs = {
+            "invoice_line_item_id": line.need("invoices_line_item_id", read_id),
+            "quantity": line.need("quantity", read_int),
+        }
+        nested.append((f"{key}[{index}]", shape(tuple(raw))))
+        others.append(freeze_rest(raw, _INCLUDED_LINE_KEYS, where))
+        if len(problems) == before:
+            lines.append(construct(FulfillmentLine, kwargs, _FULFILLMENT_RENAMES, where))
+    if any(others):
+        rest[key] = others
+    return tuple(lines), tuple(nested)
+
+
+def _shipment(cls: type[Any], payload: object, path: str, what: str, status: Any) -> Any:
+    """Read a fulfillment or a restock: the same keys, the same lines."""
+    raw = the_object(payload, path, what)
+    problems: list[Problem] = []
+    reader = ObjectReader(raw, path, problems)
+    kwargs: dict[str, Any] = {
+        "id": reader.need("id", read_id),
+        "status": reader.need("status", status),
+        "created_at": reader.moment("created_at"),
+    }
+    rest = freeze_rest(raw, _FULFILLMENT_KEYS, path)
+    lines, nested = _included_lines(reader, problems, rest)
+    _checked(problems)
+    kwargs["lines"] = lines
+    kwargs["extra"] = ApiExtra.adopt(rest)
+    return _finish(construct(cls, kwargs, _FULFILLMENT_RENAMES, path), reader, nested)
 
 
 def fulfillment_from_api(payload: object, *, path: str = "") -> Fulfillment:
@@ -241,12 +410,52 @@ def fulfillment_from_api(payload: object, *, path: str = "") -> Fulfillment:
     Raises:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
-    raw, wire = _read(payload, _FulfillmentWire, path)
-    lines_path = _join(path, "included_invoices_line_items")
-    lines = tuple(
-        _construct(FulfillmentLine, _kwargs(line), _IncludedLineWire, f"{lines_path}[{index}]")
-        for index, line in enumerate(wire.included_invoices_line_items or ())
+    fulfillment: Fulfillment = _shipment(
+        Fulfillment, payload, path, "a fulfillment", _fulfillment_status
     )
-    kwargs = {**_kwargs(wire), "lines": lines, "extra": _extra(raw, wire, path)}
-    fulfillment: Fulfillment = _construct(Fulfillment, kwargs, _FulfillmentWire, path)
     return fulfillment
+
+
+def restock_from_api(payload: object, *, path: str = "") -> Restock:
+    """Read an ``Orders::Invoices::Restock`` as the API returns it, like a fulfillment.
+
+    Its ``status`` is read as a string, which the entity holds to ``RestockStatus``.
+
+    Raises:
+        PayloadError: for a malformed object, or one missing a field the model needs.
+    """
+    restock: Restock = _shipment(Restock, payload, path, "a restock", read_str)
+    return restock
+
+
+def transaction_from_api(payload: object, *, path: str = "") -> Transaction:
+    """Read an ``Orders::Transaction`` as the API returns it.
+
+    ``status`` is read as an open string: a value the API adds later is kept.
+
+    Args:
+        payload: the decoded JSON object.
+        path: where the object sits in a larger payload, for error paths (``data``).
+
+    Raises:
+        PayloadError: for a malformed object, or one missing a field the model needs.
+    """
+    raw = the_object(payload, path, "a transaction")
+    problems: list[Problem] = []
+    reader = ObjectReader(raw, path, problems)
+    kwargs: dict[str, Any] = {
+        "id": reader.need("id", read_id),
+        "order_id": reader.need("order_id", read_id),
+        "status": reader.need("status", read_str),
+        "external_type": reader.need("external_type", read_str),
+        "result": reader.need("result", read_str),
+        "amount": reader.money("amount"),
+        "currency": reader.need("currency", read_str),
+        "reason": reader.may("reason", read_str),
+        "adjusted_transaction_id": reader.may("adjusted_transaction_id", read_id),
+        "created_at": reader.moment("created_at"),
+    }
+    _checked(problems)
+    kwargs["extra"] = _carried(raw, _TRANSACTION_KEYS, path)
+    transaction = construct(Transaction, kwargs, _NO_RENAMES, path)
+    return _finish(transaction, reader, ())  # type: ignore[no-any-return]

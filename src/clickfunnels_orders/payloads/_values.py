@@ -1,8 +1,9 @@
 """Leaf values of API objects: what each key's JSON value may be, read and written.
 
-Each structure hook calls the library's one rule for that value (:mod:`clickfunnels_orders._values`)
-and reports a refusal as a :class:`_BadValueError`, which the reader turns into a
-``PayloadError`` with the offending key's path.
+Each reader calls the library's one rule for that value (:mod:`clickfunnels_orders._values`),
+recognising the common, plainly valid case inline first, and reports a refusal as a
+:class:`_BadValueError`, which the object's reader turns into a ``PayloadError`` with the
+offending key's path. Writers give each value in the API's canonical form.
 """
 
 from __future__ import annotations
@@ -11,30 +12,26 @@ import datetime as dt
 import enum
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Final, NewType, get_args, get_origin
+from typing import Final, TypeVar
 
-import attrs
 from dateutil.parser import isoparse
 
 from clickfunnels_orders._values import (
+    MAX_INT,
     MONEY_EXPECTED,
     to_api_id,
     to_json_money,
     to_moment,
 )
-from clickfunnels_orders.errors import (
-    OrdersError,
-)
+from clickfunnels_orders.errors import OrdersError, shown
 
-#: An id as the API sends it: an int (a str is accepted too).
-Id = NewType("Id", object)
-
+E = TypeVar("E", bound=enum.StrEnum)
 
 # -- values: reading and writing ----------------------------------------------------------
 
 
 class _BadValueError(ValueError):
-    """Raised by a structure hook: ``value`` is not what the field ``expected``."""
+    """Raised by a reader: ``value`` is not what the field ``expected``."""
 
     def __init__(self, expected: str, value: object) -> None:
         self.expected = expected
@@ -43,10 +40,7 @@ class _BadValueError(ValueError):
 
 
 def _show(value: object) -> str:
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{text} ({type(value).__name__})"
+    return f"{shown(value)} ({type(value).__name__})"
 
 
 _TIMESTAMP_EXAMPLE: Final = "2025-04-21T14:47:47.000Z"
@@ -61,15 +55,21 @@ def parse_moment(value: object) -> dt.datetime:
     Raises:
         ValueError: for anything else, including a timestamp without an offset.
     """
-    if isinstance(value, dt.datetime):
+    if type(value) is str:
+        # The standard library reads the API's own form fifty times faster than dateutil;
+        # dateutil reads the rest of ISO 8601 (week dates, ordinal dates, "24:00").
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            moment = _isoparse(value)
+    elif isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, str):
-        try:
-            moment = isoparse(value)
-        except (ValueError, OverflowError, TypeError):
-            raise _BadValueError(f"a timestamp such as {_TIMESTAMP_EXAMPLE!r}", value) from None
+        moment = _isoparse(value)
     else:
         raise _BadValueError(f"a timestamp such as {_TIMESTAMP_EXAMPLE!r}", value)
+    if moment.tzinfo is dt.UTC:
+        return moment
     try:
         to_moment(moment, "timestamp")  # the library's one rule for moments: aware
     except OrdersError:
@@ -82,20 +82,25 @@ def parse_moment(value: object) -> dt.datetime:
         raise _BadValueError("a timestamp within the years 1 to 9999", value) from None
 
 
+def _isoparse(value: str) -> dt.datetime:
+    try:
+        return isoparse(value)
+    except (ValueError, OverflowError, TypeError):
+        raise _BadValueError(f"a timestamp such as {_TIMESTAMP_EXAMPLE!r}", value) from None
+
+
 def dump_moment(moment: dt.datetime) -> str:
     """Write a moment in the API's form: UTC, milliseconds, ``Z`` (``2025-04-21T14:47:47.000Z``).
 
     Digits beyond milliseconds are dropped (truncated), as the API has none.
     """
-    utc = moment.astimezone(dt.UTC)
-    return (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
-        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
-    )
+    utc = moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
+    # isoformat pads the year to four digits and truncates to milliseconds, as the API.
+    return utc.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
-def _structure_money(value: object, _type: object) -> Decimal:
-    # The library's one money rule, plus decoded JSON's floats (read from their repr).
+def read_money(value: object) -> Decimal:
+    """Read an amount: the library's one money rule, plus decoded JSON's floats."""
     try:
         return to_json_money(value, "amount")
     except OrdersError as exc:
@@ -107,45 +112,63 @@ def _dump_money(amount: Decimal) -> str:
     return format(amount, "f")
 
 
-def _structure_moment(value: object, _type: object) -> dt.datetime:
-    return parse_moment(value)
-
-
-def _structure_id(value: object, _type: object) -> object:
+def read_id(value: object) -> int | str:
+    """Read an id: an int of 64 bits (a str is accepted too), never a bool."""
+    if type(value) is int and -MAX_INT <= value <= MAX_INT:
+        return value
     try:
         return to_api_id(value, "id")
     except OrdersError:
         raise _BadValueError("an id (an int)", value) from None
 
 
-def _structure_int(value: object, _type: object) -> int:
+def read_int(value: object) -> int:
+    """Read a JSON integer (a bool is no integer here)."""
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise _BadValueError("an integer", value)
-    return value
+    return int(value)
 
 
-def _structure_bool(value: object, _type: object) -> bool:
-    if not isinstance(value, bool):
+def read_bool(value: object) -> bool:
+    """Read a JSON boolean."""
+    if type(value) is not bool:
         raise _BadValueError("true or false", value)
     return value
 
 
-def _structure_str(value: object, _type: object) -> str:
+def read_str(value: object) -> str:
+    """Read a JSON string."""
     if not isinstance(value, str):
         raise _BadValueError("a string", value)
     return value
 
 
-def _enum_hook(enum_cls: type[enum.StrEnum]) -> Callable[[object, object], enum.StrEnum]:
+def enum_reader(enum_cls: type[E]) -> Callable[[object], E]:
+    """Return the reader of ``enum_cls``'s values, saying which are allowed."""
     values = {member.value: member for member in enum_cls}
     expected = "one of " + ", ".join(values)
 
-    def structure(value: object, _type: object) -> enum.StrEnum:
-        if isinstance(value, str) and value in values:
-            return values[value]
-        raise _BadValueError(expected, value)
+    def read(value: object) -> E:
+        member = values.get(value) if type(value) is str else None
+        if member is None:
+            raise _BadValueError(expected, value)
+        return member
 
-    return structure
+    EXPECTED[read] = expected
+    return read
+
+
+#: What each reader expects, in words, for a key that is missing.
+EXPECTED: Final[dict[Callable[[object], object], str]] = {
+    read_money: MONEY_EXPECTED,
+    read_id: "an id (an int)",
+    read_int: "an integer",
+    read_bool: "true or false",
+    read_str: "a string",
+    parse_moment: f"a timestamp such as {_TIMESTAMP_EXAMPLE!r}",
+}
 
 
 def _dump(value: object) -> object:
@@ -157,26 +180,3 @@ def _dump(value: object) -> object:
     if isinstance(value, dt.datetime):
         return dump_moment(value)
     return value
-
-
-def _describe(type_: Any) -> str:
-    """Say in words what a wire field of ``type_`` expects."""
-    args = get_args(type_)
-    if type(None) in args:
-        (inner,) = (arg for arg in args if arg is not type(None))
-        return f"{_describe(inner)} or null"
-    if get_origin(type_) is list:
-        return "a list"
-    if attrs.has(type_):
-        required = [f.name for f in attrs.fields(type_) if f.default is attrs.NOTHING]
-        return "an object with " + ", ".join(required)
-    if isinstance(type_, type) and issubclass(type_, enum.StrEnum):
-        return "one of " + ", ".join(member.value for member in type_)
-    return {
-        Id: "an id (an int)",
-        int: "an integer",
-        bool: "true or false",
-        str: "a string",
-        Decimal: "a decimal string such as '9.99'",
-        dt.datetime: f"a timestamp such as {_TIMESTAMP_EXAMPLE!r}",
-    }.get(type_, getattr(type_, "__name__", str(type_)))

@@ -12,9 +12,8 @@ from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
 )
-from clickfunnels_orders.payloads._read import _construct, _kwargs, _read
-from clickfunnels_orders.payloads._values import Id
-from clickfunnels_orders.payloads._wire import _meta
+from clickfunnels_orders.payloads._converter import Id, structure
+from clickfunnels_orders.payloads._reading import construct
 
 #: Keys of a create-fulfillment request besides its lines, in the API's order.
 CREATE_FULFILLMENT_OPTIONS: Final = (
@@ -69,20 +68,21 @@ def fulfillment_to_create_request(fulfillment: Fulfillment, **options: Any) -> d
 
 @attrs.frozen(kw_only=True)
 class _CreateLineWire:
-    invoices_line_item_id: Id = attrs.field(metadata=_meta(to="invoice_line_item_id"))
-    quantity: int = attrs.field(metadata=_meta())
+    invoices_line_item_id: Id
+    quantity: int
 
 
 @attrs.frozen(kw_only=True)
 class _CreateBodyWire:
-    included_orders_invoices_line_items_attributes: list[_CreateLineWire] = attrs.field(
-        metadata=_meta(to="lines")
-    )
+    included_orders_invoices_line_items_attributes: list[_CreateLineWire]
 
 
 @attrs.frozen(kw_only=True)
 class _CreateRequestWire:
-    fulfillment: _CreateBodyWire = attrs.field(metadata=_meta())
+    fulfillment: _CreateBodyWire
+
+
+_LINE_RENAMES: Final = {"invoice_line_item_id": "invoices_line_item_id"}
 
 
 def fulfillment_from_create_request(
@@ -99,17 +99,22 @@ def fulfillment_from_create_request(
     Raises:
         PayloadError: for a malformed request.
     """
-    raw, wire = _read(body, _CreateRequestWire, "")
+    wire = structure(body, _CreateRequestWire)
     lines_path = "fulfillment.included_orders_invoices_line_items_attributes"
     lines = tuple(
-        _construct(FulfillmentLine, _kwargs(line), _CreateLineWire, f"{lines_path}[{index}]")
+        construct(
+            FulfillmentLine,
+            {"invoice_line_item_id": line.invoices_line_item_id, "quantity": line.quantity},
+            _LINE_RENAMES,
+            f"{lines_path}[{index}]",
+        )
         for index, line in enumerate(
             wire.fulfillment.included_orders_invoices_line_items_attributes
         )
     )
     carried = {
         key: value
-        for key, value in raw["fulfillment"].items()
+        for key, value in body["fulfillment"].items()
         if key != "included_orders_invoices_line_items_attributes"
     }
     # ``id`` and ``created_at`` are the caller's arguments, not the body's: their errors
