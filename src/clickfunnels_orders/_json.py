@@ -112,11 +112,14 @@ def freeze_json(value: Any, path: str = "", depth: int = 1) -> Any:
         raise _refused(refusal, path) from None
 
 
-def freeze_rest(value: Mapping[str, Any], read: frozenset[str], path: str = "") -> dict[str, Any]:
+def freeze_rest(
+    value: Mapping[str, Any], read: frozenset[str], path: str = ""
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Return a checked copy of the object ``value`` without its keys in ``read``.
 
     What an entity carries of its payload (its ``extra``): :func:`freeze_json` of the keys
-    the model does not read, copied once.
+    the model does not read, copied once, with the keys whose values are containers
+    (so that copying it again need not look at every value).
 
     Raises:
         PayloadError: as :func:`freeze_json` does.
@@ -127,12 +130,17 @@ def freeze_rest(value: Mapping[str, Any], read: frozenset[str], path: str = "") 
             rest.pop(key, None)
     else:
         rest = {key: item for key, item in value.items() if key not in read}
+    containers: list[str] = []
     try:
         if set(map(type, rest)) <= _TEXT:
-            return _freeze_in_place(rest, 2)
-        return _freeze_object(rest, 2)
+            return _freeze_in_place(rest, 2, containers), tuple(containers)
+        rest = _freeze_object(rest, 2)
     except _RefusalError as refusal:
         raise _refused(refusal, path) from None
+    return rest, tuple(key for key, item in rest.items() if type(item) in _CONTAINERS)
+
+
+_CONTAINERS: Final = frozenset({dict, list, tuple})
 
 
 def _refused(refusal: _RefusalError, path: str) -> PayloadError:
@@ -219,11 +227,14 @@ def _freeze_object(value: Mapping[Any, Any], depth: int) -> dict[str, Any]:
     return frozen
 
 
-def _freeze_in_place(frozen: dict[str, Any], depth: int) -> dict[str, Any]:
+def _freeze_in_place(
+    frozen: dict[str, Any], depth: int, containers: list[str] | None = None
+) -> dict[str, Any]:
     """Freeze the values of a fresh copy with text keys, in place: the common case.
 
     Written out for speed: this runs on every value an entity carries. Replacing a value
-    while iterating is safe, as the dict keeps its size.
+    while iterating is safe, as the dict keeps its size. The keys of nested containers
+    are added to ``containers`` when it is given.
     """
     key = ""
     try:
@@ -235,7 +246,9 @@ def _freeze_in_place(frozen: dict[str, Any], depth: int) -> dict[str, Any]:
                 if item.bit_length() > _MAX_INT_BITS:
                     _freeze_leaf(item)
                 continue
-            frozen[key] = _freeze(item, depth)
+            frozen[key] = frozen_item = _freeze(item, depth)
+            if containers is not None and type(frozen_item) in _CONTAINERS:
+                containers.append(key)
     except _RefusalError as refusal:
         refusal.trail.append(key)
         raise

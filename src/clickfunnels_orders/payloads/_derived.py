@@ -64,8 +64,8 @@ def derived_keys(entity: Any, spelling: Spelling | None) -> dict[str, object]:
         entity: the entity being written.
         spelling: how it was read (``None`` for an entity built by hand: nothing).
     """
-    if spelling is None:
-        return {}
+    if spelling is None or (spelling.basis is None and not getattr(entity, "history", ())):
+        return {}  # built by hand, or a line (its basis is its invoice's) with no change
     keys: dict[str, object] = {}
     basis = spelling.basis
     if isinstance(entity, Invoice) and isinstance(basis, tuple):

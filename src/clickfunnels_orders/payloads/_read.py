@@ -168,7 +168,31 @@ def _checked(problems: list[Problem]) -> None:
 
 
 def _carried(raw: Mapping[str, Any], keys: frozenset[str], path: str) -> ApiExtra:
-    return ApiExtra.adopt(freeze_rest(raw, keys, path))
+    fields, containers = freeze_rest(raw, keys, path)
+    return ApiExtra.adopt(fields, shape(containers))
+
+
+class _Rest:
+    """What an object carries: the keys the model does not read.
+
+    Nested objects the model reads from carry their other keys here too
+    (``products_variant``'s).
+    """
+
+    __slots__ = ("containers", "fields")
+
+    def __init__(self, raw: Mapping[str, Any], keys: frozenset[str], path: str) -> None:
+        self.fields, containers = freeze_rest(raw, keys, path)
+        self.containers = list(containers)
+
+    def nest(self, key: str, others: dict[str, Any] | list[dict[str, Any]]) -> None:
+        """Carry the other keys of the nested object (or objects) at ``key``, if any."""
+        if others:
+            self.fields[key] = others
+            self.containers.append(key)
+
+    def extra(self) -> ApiExtra:
+        return ApiExtra.adopt(self.fields, shape(tuple(self.containers)))
 
 
 def _finish(
@@ -192,7 +216,7 @@ def _variant(
     reader: ObjectReader,
     kwargs: dict[str, Any],
     nested: list[tuple[str, tuple[str, ...]]],
-    rest: dict[str, Any],
+    rest: _Rest,
 ) -> None:
     """Read ``products_variant``: the variant's id, and whether it ships."""
     variant = reader.nested("products_variant")
@@ -204,9 +228,7 @@ def _variant(
         kwargs["fulfillment_required"] = required
     reader.unusual.extend(variant.unusual)
     nested.append(("products_variant", shape(tuple(variant.raw))))
-    others = freeze_rest(variant.raw, _VARIANT_KEYS, variant.path)
-    if others:
-        rest["products_variant"] = others
+    rest.nest("products_variant", freeze_rest(variant.raw, _VARIANT_KEYS, variant.path)[0])
 
 
 def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> OrderLineItem | None:
@@ -220,19 +242,17 @@ def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> O
     if payment_type is not None:
         kwargs["payment_type"] = payment_type
     nested: list[tuple[str, tuple[str, ...]]] = []
-    rest = freeze_rest(raw, _ORDER_LINE_KEYS, path)
+    rest = _Rest(raw, _ORDER_LINE_KEYS, path)
     price = reader.nested("products_price")
     if price is not None:
         kwargs["amount"] = price.money("amount")
         reader.unusual.extend(price.unusual)
         nested.append(("products_price", shape(tuple(price.raw))))
-        others = freeze_rest(price.raw, _PRICE_KEYS, price.path)
-        if others:
-            rest["products_price"] = others
+        rest.nest("products_price", freeze_rest(price.raw, _PRICE_KEYS, price.path)[0])
     _variant(reader, kwargs, nested, rest)
     if len(problems) > before:
         return None
-    kwargs["extra"] = ApiExtra.adopt(rest)
+    kwargs["extra"] = rest.extra()
     line = construct(OrderLineItem, kwargs, _ORDER_LINE_RENAMES, path)
     return _finish(line, reader, tuple(nested))  # type: ignore[no-any-return]
 
@@ -298,11 +318,11 @@ def _invoice_line(
         if value is not None:
             kwargs[key] = value
     nested: list[tuple[str, tuple[str, ...]]] = []
-    rest = freeze_rest(raw, _INVOICE_LINE_KEYS, path)
+    rest = _Rest(raw, _INVOICE_LINE_KEYS, path)
     _variant(reader, kwargs, nested, rest)
     if len(problems) > before:
         return None
-    kwargs["extra"] = ApiExtra.adopt(rest)
+    kwargs["extra"] = rest.extra()
     line = construct(InvoiceLineItem, kwargs, _LINE_RENAMES, path)
     return _finish(line, reader, tuple(nested))  # type: ignore[no-any-return]
 
@@ -363,7 +383,7 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
 
 
 def _included_lines(
-    reader: ObjectReader, problems: list[Problem], rest: dict[str, Any]
+    reader: ObjectReader, problems: list[Problem], rest: _Rest
 ) -> tuple[tuple[FulfillmentLine, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
     """Read ``included_invoices_line_items`` (null or absent: none), with their key orders."""
     key = "included_invoices_line_items"
@@ -378,11 +398,11 @@ def _included_lines(
             "quantity": line.need("quantity", read_int),
         }
         nested.append((f"{key}[{index}]", shape(tuple(raw))))
-        others.append(freeze_rest(raw, _INCLUDED_LINE_KEYS, where))
+        others.append(freeze_rest(raw, _INCLUDED_LINE_KEYS, where)[0])
         if len(problems) == before:
             lines.append(construct(FulfillmentLine, kwargs, _FULFILLMENT_RENAMES, where))
     if any(others):
-        rest[key] = others
+        rest.nest(key, others)
     return tuple(lines), tuple(nested)
 
 
@@ -396,11 +416,11 @@ def _shipment(cls: type[Any], payload: object, path: str, what: str, status: Any
         "status": reader.need("status", status),
         "created_at": reader.moment("created_at"),
     }
-    rest = freeze_rest(raw, _FULFILLMENT_KEYS, path)
+    rest = _Rest(raw, _FULFILLMENT_KEYS, path)
     lines, nested = _included_lines(reader, problems, rest)
     _checked(problems)
     kwargs["lines"] = lines
-    kwargs["extra"] = ApiExtra.adopt(rest)
+    kwargs["extra"] = rest.extra()
     return _finish(construct(cls, kwargs, _FULFILLMENT_RENAMES, path), reader, nested)
 
 

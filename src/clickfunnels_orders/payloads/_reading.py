@@ -25,6 +25,7 @@ from clickfunnels_orders.payloads._values import (
     _dump_money,
     _show,
     dump_moment,
+    is_canonical_moment,
     parse_moment,
     read_money,
 )
@@ -54,13 +55,24 @@ class ApiExtra(FrozenJson):
     built by hand with the same values.
     """
 
-    __slots__ = ()
+    __slots__ = ("containers",)
+
+    def __init__(self, fields: Mapping[str, Any], path: str = "") -> None:
+        """Keep a checked copy of ``fields``; ``path`` is where they sit, for errors."""
+        super().__init__(fields, path)
+        self.containers = tuple(
+            key for key, value in self._fields.items() if isinstance(value, dict | list | tuple)
+        )
 
     @classmethod
-    def adopt(cls, frozen: dict[str, Any]) -> ApiExtra:
-        """Wrap a dict frozen already (by :func:`~clickfunnels_orders._json.freeze_rest`)."""
+    def adopt(cls, frozen: dict[str, Any], containers: tuple[str, ...]) -> ApiExtra:
+        """Wrap a dict frozen already (by :func:`~clickfunnels_orders._json.freeze_rest`).
+
+        ``containers``: the keys whose values are objects or arrays (the rest are leaves).
+        """
         extra = cls.__new__(cls)
         extra._fields = frozen
+        extra.containers = containers
         return extra
 
 
@@ -68,8 +80,12 @@ class ApiExtra(FrozenJson):
 #: stream of payloads of ever new shapes must not grow it without end.
 _SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}
 _MAX_SHAPES: Final = 4096
-#: Spellings of objects with nothing unusual (most lines), shared.
-_PLAIN: dict[tuple[object, ...], Spelling] = {}
+#: Spellings of objects with nothing unusual (most lines), shared; keyed by the identity
+#: of their shared key orders (each hit is checked to be the same objects).
+_PLAIN: dict[tuple[int, int], Spelling] = {}
+_NESTINGS: dict[
+    tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, tuple[str, ...]], ...]
+] = {}
 
 
 def shape(keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -82,6 +98,18 @@ def shape(keys: tuple[str, ...]) -> tuple[str, ...]:
     return shared
 
 
+def nesting(
+    nested: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return the one shared tuple equal to ``nested`` (the key orders of nested objects)."""
+    shared = _NESTINGS.get(nested)
+    if shared is None:
+        if len(_NESTINGS) >= _MAX_SHAPES:
+            return nested
+        shared = _NESTINGS[nested] = nested
+    return shared
+
+
 def spelling_of(
     keys: tuple[str, ...],
     nested: tuple[tuple[str, tuple[str, ...]], ...],
@@ -91,13 +119,23 @@ def spelling_of(
     """Return the spelling of an object, shared with others of its shape where it can be."""
     if written or basis is not None:
         return Spelling(keys, nested, written, basis)
-    key = (keys, nested)
+    nested = nesting(nested) if nested else ()
+    key = (id(keys), id(nested))
     plain = _PLAIN.get(key)
-    if plain is None:
+    if plain is None or plain.keys is not keys or plain.nested is not nested:
         plain = Spelling(keys, nested)
-        if len(_PLAIN) < _MAX_SHAPES:
-            _PLAIN[key] = plain
+        if (
+            keys is _SHAPES.get(keys)
+            and len(_PLAIN) < _MAX_SHAPES
+            and (not nested or nested is _NESTINGS.get(nested))
+        ):
+            _PLAIN[key] = plain  # both are shared, so their identities stay theirs
     return plain
+
+
+def is_shared(spelling: Spelling) -> bool:
+    """Whether ``spelling`` is one of the shared ones, kept for as long as the program runs."""
+    return _PLAIN.get((id(spelling.keys), id(spelling.nested))) is spelling
 
 
 class ObjectReader:
@@ -176,7 +214,7 @@ class ObjectReader:
         moment = self.may(key, parse_moment)
         if moment is not None:
             raw = self.raw[key]
-            if type(raw) is str and dump_moment(moment) != raw:
+            if type(raw) is str and not is_canonical_moment(raw) and dump_moment(moment) != raw:
                 self.unusual.append((join(self.base, key), raw))
         return moment
 

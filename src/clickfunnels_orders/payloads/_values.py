@@ -99,6 +99,25 @@ def dump_moment(moment: dt.datetime) -> str:
     return utc.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
+def is_canonical_moment(text: str) -> bool:
+    """Whether ``text``, read as a timestamp, is exactly what :func:`dump_moment` writes of it.
+
+    Decided by its layout alone (``YYYY-MM-DDTHH:MM:SS.mmmZ`` in ASCII): both parsers read
+    such a text field by field, so writing the moment back gives the same characters.
+    """
+    return (
+        len(text) == 24
+        and text[23] == "Z"
+        and text[19] == "."
+        and text[16] == ":"
+        and text[13] == ":"
+        and text[10] == "T"
+        and text[7] == "-"
+        and text[4] == "-"
+        and text.isascii()
+    )
+
+
 def read_money(value: object) -> Decimal:
     """Read an amount: the library's one money rule, plus decoded JSON's floats."""
     try:

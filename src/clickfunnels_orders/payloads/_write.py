@@ -11,11 +11,11 @@ value read. An entity built by hand writes the model's keys, then its ``extra``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from clickfunnels_orders._spelling import Spelling
-from clickfunnels_orders._values import FrozenJson, copy_json, to_api_id
+from clickfunnels_orders._values import to_api_id
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -28,8 +28,20 @@ from clickfunnels_orders.entities import (
 )
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, PayloadError
 from clickfunnels_orders.payloads._derived import derived_keys
-from clickfunnels_orders.payloads._reading import ABSENT, TUPLE, join
+from clickfunnels_orders.payloads._reading import ABSENT, TUPLE, is_shared, join
 from clickfunnels_orders.payloads._values import _dump_money, _show, dump_moment
+from clickfunnels_orders.statuses import (
+    BillingStatus,
+    FulfillmentStatus,
+    InvoiceStatus,
+    InvoiceType,
+    LineItemFulfillmentStatus,
+    OrderType,
+    PaymentProcessor,
+    RestockStatus,
+    ServiceStatus,
+    TransactionStatus,
+)
 
 __all__ = [
     "canonical_at",
@@ -59,8 +71,28 @@ def _moment(value: Any) -> str | None:
     return None if value is None else dump_moment(value)
 
 
+#: Each status's text (a plain ``str``, as decoded JSON holds it), looked up fast.
+_TEXT: Final[dict[object, str]] = {
+    member: member.value
+    for enum in (
+        BillingStatus,
+        FulfillmentStatus,
+        InvoiceStatus,
+        InvoiceType,
+        LineItemFulfillmentStatus,
+        OrderType,
+        PaymentProcessor,
+        RestockStatus,
+        ServiceStatus,
+        TransactionStatus,
+    )
+    for member in enum
+}
+
+
 def _enum(value: Any) -> Any:
-    return getattr(value, "value", value)
+    # An open field: a member of its enum, or a string the API sent that names none.
+    return _TEXT.get(value, value)
 
 
 def _variant(line: OrderLineItem | InvoiceLineItem) -> dict[str, Any]:
@@ -76,15 +108,15 @@ def _order(order: Order, lists: bool) -> dict[str, Any]:
         "contact_id": _id(order.contact_id, "contact_id"),
         "currency": order.currency,
         "live_mode": order.live_mode,
-        "billing_status": order.billing_status.value,
-        "service_status": order.service_status.value,
-        "order_type": order.order_type.value,
+        "billing_status": _TEXT[order.billing_status],
+        "service_status": _TEXT[order.service_status],
+        "order_type": _TEXT[order.order_type],
         "canceled_at": _moment(order.canceled_at),
         "cancel_reason": order.cancel_reason,
         "churned_at": _moment(order.churned_at),
         "paid_until": _moment(order.paid_until),
         "created_at": _moment(order.created_at),
-        "payment_processor": order.payment_processor.value,
+        "payment_processor": _TEXT[order.payment_processor],
     }
     if lists:
         model["line_items"] = [entity_to_api(line) for line in order.line_items]
@@ -105,7 +137,7 @@ def _invoice(invoice: Invoice, lists: bool) -> dict[str, Any]:
     model = {
         "id": _id(invoice.id, "id"),
         "order_id": _id(invoice.order_id, "order_id"),
-        "status": invoice.status.value,
+        "status": _TEXT[invoice.status],
         "due_amount": _dump_money(invoice.due_amount),
         "total_amount": _dump_money(invoice.total_amount),
         "currency": invoice.currency,
@@ -113,7 +145,7 @@ def _invoice(invoice: Invoice, lists: bool) -> dict[str, Any]:
         "due_at": _moment(invoice.due_at),
         "paid_at": _moment(invoice.paid_at),
         "invoice_type": _enum(invoice.invoice_type),
-        "payment_processor": invoice.payment_processor.value,
+        "payment_processor": _TEXT[invoice.payment_processor],
     }
     if lists:
         model["line_items"] = [entity_to_api(line) for line in invoice.line_items]
@@ -126,7 +158,7 @@ def _invoice_line(line: InvoiceLineItem, _lists: bool) -> dict[str, Any]:
         "invoice_id": _id(line.invoice_id, "invoice_id"),
         "payment_type": line.payment_type,
         "quantity": line.quantity,
-        "fulfillment_status": line.fulfillment_status.value,
+        "fulfillment_status": _TEXT[line.fulfillment_status],
         "amount": _dump_money(line.amount),
         "products_variant": _variant(line),
     }
@@ -145,7 +177,7 @@ def _included(lines: tuple[FulfillmentLine, ...]) -> list[dict[str, Any]]:
 def _shipment(shipment: Fulfillment | Restock, lists: bool) -> dict[str, Any]:
     model: dict[str, Any] = {
         "id": _id(shipment.id, "id"),
-        "status": shipment.status.value,
+        "status": _TEXT[shipment.status],
         "created_at": _moment(shipment.created_at),
     }
     if lists:
@@ -184,9 +216,23 @@ _MODELS: Final[dict[type, Callable[[Any, bool], dict[str, Any]]]] = {
 }
 
 
+#: The model's keys of each entity that hold an object or a list (the rest are leaves).
+_INNER: Final[dict[type, tuple[str, ...]]] = {
+    Order: ("line_items",),
+    OrderLineItem: ("products_price", "products_variant"),
+    Invoice: ("line_items",),
+    InvoiceLineItem: ("products_variant",),
+    Fulfillment: ("included_invoices_line_items",),
+    Restock: ("included_invoices_line_items",),
+}
+
+
 def model_of(entity: Any, *, lists: bool = True) -> dict[str, Any]:
     """Return the keys ``entity``'s model reads, as the API writes them (no carried keys)."""
-    for cls in type(entity).__mro__:
+    model = _MODELS.get(type(entity))
+    if model is not None:
+        return model(entity, lists)
+    for cls in type(entity).__mro__:  # a subclass of an entity
         model = _MODELS.get(cls)
         if model is not None:
             return model(entity, lists)
@@ -210,12 +256,12 @@ def _plain(model: Mapping[str, Any], carried: Mapping[str, Any]) -> dict[str, An
     out: dict[str, Any] = {}
     for key, value in model.items():
         kept = carried.get(key)
-        if type(value) is dict and isinstance(kept, Mapping):
+        if type(value) is dict and type(kept) is dict:
             out[key] = _plain(value, kept)
         elif type(value) is list and type(kept) is list:
             out[key] = [
                 _plain(item, kept[index])
-                if index < len(kept) and isinstance(kept[index], Mapping)
+                if index < len(kept) and type(kept[index]) is dict
                 else item
                 for index, item in enumerate(value)
             ]
@@ -223,18 +269,49 @@ def _plain(model: Mapping[str, Any], carried: Mapping[str, Any]) -> dict[str, An
             out[key] = value
     for key, value in carried.items():
         if key not in out:
-            out[key] = copy_json(value)
+            out[key] = _copy(value)
     return out
+
+
+_NOTHING: Final[dict[str, Any]] = {}
+
+
+def _copy(value: Any) -> Any:
+    """Copy frozen JSON: its containers are dicts, lists and tuples, with text keys."""
+    kind = type(value)
+    if kind is dict:
+        out = value.copy()
+        for key, item in out.items():
+            inner = type(item)
+            if inner is dict or inner is list or inner is tuple:
+                out[key] = _copy(item)
+        return out
+    if kind is list:
+        return [_copy(item) if type(item) in _CONTAINERS else item for item in value]
+    if kind is tuple:
+        return tuple(_copy(item) if type(item) in _CONTAINERS else item for item in value)
+    return value
+
+
+_CONTAINERS: Final = frozenset({dict, list, tuple})
+
+
+def _containers(carried: Mapping[str, Any], known: tuple[str, ...] | None) -> Iterable[str]:
+    """The carried keys whose values are containers (known when read, else looked for)."""
+    if known is not None:
+        return known
+    return [key for key, value in carried.items() if type(value) in _CONTAINERS]
 
 
 class _Spelled:
     """Writes one entity's object in its payload's spelling."""
 
-    __slots__ = ("nested", "spelled")
+    __slots__ = ("nested", "spelled", "spelling")
 
     def __init__(self, spelling: Spelling) -> None:
+        self.spelling = spelling
         self.spelled = {path: (canon, raw) for path, canon, raw in spelling.written}
-        self.nested = dict(spelling.nested)
+        self.nested = dict(spelling.nested) if spelling.nested else _NOTHING
 
     def merge(
         self,
@@ -242,42 +319,42 @@ class _Spelled:
         carried: Mapping[str, Any],
         keys: tuple[str, ...],
         prefix: str,
+        containers: tuple[str, ...] | None = None,
+        inner: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        spelled = self.spelled
-        for key in keys:
-            if key in model:
-                out[key] = self.value(model[key], carried.get(key), join(prefix, key))
-            elif key in carried:
-                out[key] = copy_json(carried[key])
-        for key, value in model.items():
-            if key not in out:
-                path = join(prefix, key)
-                found = spelled.get(path)
-                if found is not None and found[1] is ABSENT and found[0] == value:
-                    continue  # absent from the payload, and still what absence reads as
-                out[key] = self.value(value, carried.get(key), path)
-        for key, value in carried.items():
-            if key not in out:
-                out[key] = copy_json(value)
+        """Write an object in its payload's order and spelling.
+
+        ``inner``: the model's keys that hold an object or a list, merged in turn.
+        """
+        # The payload's key order first (each key keeps its place as values are filled
+        # in), then keys it did not have: the common case is three dict operations in C.
+        out: dict[str, Any] = dict.fromkeys(keys)
+        out.update(carried)
+        out.update(model)
+        for key in _containers(carried, containers):
+            if key not in model:  # the model's nested objects are merged below
+                out[key] = _copy(carried[key])
+        for key in inner:
+            out[key] = self.value(model[key], carried.get(key), join(prefix, key))
+        for path, (canon, raw) in self.spelled.items():
+            parent, _, key = path.rpartition(".")
+            if parent == prefix and key in model:
+                if raw is ABSENT:
+                    if canon == out[key] and key not in keys:
+                        del out[key]  # absent from the payload, still what absence reads as
+                elif raw is TUPLE:
+                    out[key] = tuple(out[key])
+                elif canon == model[key]:
+                    out[key] = raw
         return out
 
     def value(self, value: Any, kept: Any, path: str) -> Any:
+        """Write a nested object or a list of the model, merged with what it carries."""
         if type(value) is dict:
-            inner = kept if isinstance(kept, Mapping) else {}
+            inner = kept if type(kept) is dict else _NOTHING
             keys = self.nested.get(path)
             return _plain(value, inner) if keys is None else self.merge(value, inner, keys, path)
-        if type(value) is list:
-            value = self.items(value, kept, path)
-        found = self.spelled.get(path)
-        if found is None:
-            return value
-        canon, raw = found
-        if raw is TUPLE:
-            return tuple(value)
-        if raw is not ABSENT and canon == value:
-            return raw
-        return value
+        return self.items(value, kept, path)
 
     def items(self, value: list[Any], kept: Any, path: str) -> list[Any]:
         if type(kept) is not list and not (value and f"{path}[0]" in self.nested):
@@ -287,7 +364,7 @@ class _Spelled:
         for index, item in enumerate(value):
             where = f"{path}[{index}]"
             inner = kept_items[index] if index < len(kept_items) else {}
-            inner = inner if isinstance(inner, Mapping) else {}
+            inner = inner if type(inner) is dict else _NOTHING
             keys = self.nested.get(where)
             out.append(
                 _plain(item, inner) if keys is None else self.merge(item, inner, keys, where)
@@ -296,8 +373,10 @@ class _Spelled:
 
 
 def _carried(extra: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The checked fields a :class:`FrozenJson` keeps, read in place (copied on the way out)."""
-    return extra._fields if isinstance(extra, FrozenJson) else extra
+    """The checked fields a ``FrozenJson`` keeps, read in place (copied on the way out)."""
+    # Carried values are frozen JSON: their objects are plain dicts.
+    fields: Mapping[str, Any] = getattr(extra, "_fields", extra)
+    return fields
 
 
 def entity_to_api(entity: Any) -> dict[str, Any]:
@@ -311,7 +390,27 @@ def entity_to_api(entity: Any) -> dict[str, Any]:
     model = model_of(entity)
     if spelling is None:
         return _plain(model, carried)
-    return _Spelled(spelling).merge(model, carried, spelling.keys, "")
+    # The keys holding containers are known for an extra read from a payload (and still
+    # whole: a derived key is a leaf).
+    containers = getattr(entity.extra, "containers", None)
+    inner = _INNER.get(type(entity))
+    if inner is None:
+        inner = next((_INNER[cls] for cls in type(entity).__mro__ if cls in _INNER), ())
+    return _spelled(spelling).merge(model, carried, spelling.keys, "", containers, inner)
+
+
+def _spelled(spelling: Spelling) -> _Spelled:
+    """The writer of ``spelling``: shared by the entities that share one (most lines)."""
+    writer = _SPELLED.get(id(spelling))
+    if writer is None or writer.spelling is not spelling:
+        writer = _Spelled(spelling)
+        if is_shared(spelling):
+            _SPELLED[id(spelling)] = writer
+    return writer
+
+
+#: The writers of shared spellings, which live as long as the program (see is_shared).
+_SPELLED: dict[int, _Spelled] = {}
 
 
 def order_to_api(order: Order) -> dict[str, Any]:
