@@ -1,7 +1,7 @@
 """The one seam between the entities and the payload layer.
 
 The contract puts ``from_api`` / ``to_api`` on the entities, but reading and writing the
-API's JSON is the edge's job (:mod:`clickfunnels_orders.payloads`, with cattrs), and the
+API's JSON is the edge's job (:mod:`clickfunnels_orders.payloads`), and the
 core imports nothing from the edge. So the core declares what it needs, a :class:`Codec`,
 and the payload package installs one when it is imported, which importing
 ``clickfunnels_orders`` always does. Entities reach it only through :class:`ApiObject`.

@@ -7,21 +7,23 @@ and ``Fulfillment.to_create_request()`` reach it through the one seam the core d
 
 How it works:
 
-- Each API object has a private *wire* class listing the keys the model reads, with their
-  types. A ``cattrs`` converter structures a payload into it, with strict hooks for ids,
-  integers, decimal strings, timestamps (``dateutil``), status enums and nested line
-  items, and with detailed validation, so a bad value is reported with its path
-  (``line_items[0].quantity``) as a :class:`~clickfunnels_orders.errors.PayloadError`.
-- The wire values become the entity's fields (the field mapping of API.md section 6);
-  the entity validates them itself, and its complaints are mapped back to payload paths.
-- Everything the model does not read is kept, untouched, in the entity's ``extra``: an
-  :class:`ApiExtra`, a read-only mapping of those fields that also remembers the payload
-  it was read from. ``to_api()`` writes the model's fields and merges ``extra`` back in.
-  Where the entity still holds the value a key had in the payload, the payload's own
-  spelling of it is written back (``"0"`` stays ``"0"``, a ``+01:00`` offset stays, an
-  absent optional key stays absent); a value that changed is written in the API's
-  canonical form (decimal strings, ``2025-04-21T14:47:47.000Z`` timestamps). The one
-  normalisation is the entity's own ``currency``, upper-cased.
+- Each API object has one reader (:mod:`._read`) that names the keys the model reads
+  and reads them in one pass (:mod:`._reading`), each by the library's one rule for its
+  value (:mod:`._values`); every problem is found, and reported as a
+  :class:`~clickfunnels_orders.errors.PayloadError` with its path
+  (``line_items[0].quantity``). The values become the entity's fields (the field mapping
+  of API.md section 6); the entity validates them itself, and its complaints are mapped
+  back to payload paths.
+- Everything the model does not read is copied once, checked and frozen, into the
+  entity's ``extra`` (an :class:`ApiExtra`). How the payload spelled what the model read
+  is the entity's ``spelling`` (a :class:`Spelling`, an attrs field of its own, never
+  compared): the key order, the values spelled otherwise than canonically, what the
+  derived keys followed from.
+- Each object has one writer (:mod:`._write`) that gives the model's keys in the API's
+  canonical forms (decimal strings, ``2025-04-21T14:47:47.000Z`` timestamps), merged with
+  ``extra`` in the payload's order and spelling. The one normalisation is the entity's
+  own ``currency``, upper-cased. After an event or ``rollup.apply``, the keys the API
+  derives from what changed are rewritten (:mod:`._derived`).
 
 Money never passes through binary floating point on the way in: strings and ints are read
 exactly, and :func:`~clickfunnels_orders.webhooks.parse_webhook` decodes JSON numbers
@@ -32,14 +34,8 @@ never used in arithmetic. Written back unchanged, it comes back as that same flo
 A ``Decimal`` in a carried field is carried as a :class:`JsonNumber` (a ``float`` that
 keeps, and equals, the exact ``Decimal``), so ``to_api()`` is always JSON-ready.
 
-After an event or ``rollup.apply``, the keys the API derives from what changed
-(``eligible_for_fulfillment``, an invoice's ``fulfillment_status``, ``updated_at``) are
-rewritten from the entity's fields; see ``_derived``.
-
-The modules, by concept: ``_values`` (leaf values: money, ids, moments, enums),
-``_converter`` (the cattrs converter), ``_wire`` (the keys each object has), ``_extra``
-(carried-along fields), ``_derived`` (keys rewritten after events), ``_read`` and
-``_write``, and ``requests`` (create-fulfillment request bodies).
+Create-fulfillment request bodies (:mod:`.requests`) are read by a ``cattrs`` converter
+(:mod:`._converter`), which reports every wrong key of a request with its path.
 """
 
 from __future__ import annotations
