@@ -180,3 +180,23 @@ def test_a_timestamp_taken_as_canonical_by_its_layout_is_written_back_as_it_came
     if is_canonical_moment(text):
         assert dump_moment(read) == text
     assert (dump_moment(read) == text) == is_canonical_moment(text)
+
+
+def test_a_carried_key_taken_out_of_extra_is_not_written() -> None:
+    """An entity whose extra was replaced by hand writes what it now carries, no more."""
+    payload = load("fulfillment_example")
+    fulfillment = Fulfillment.from_api(payload)
+    trimmed = {key: value for key, value in fulfillment.extra.items() if key != "tracking_url"}
+    written = attrs.evolve(fulfillment, extra=trimmed).to_api()
+    assert "tracking_url" not in written
+    assert written == {key: value for key, value in payload.items() if key != "tracking_url"}
+
+
+def test_every_wrong_type_is_reported_before_an_entitys_own_complaint() -> None:
+    """A type problem in a first line comes before a range problem in a second one."""
+    payload = two_lines()
+    payload["line_items"][0]["quantity"] = "1"
+    payload["line_items"][1]["quantity"] = 0
+    with pytest.raises(PayloadError) as caught:
+        Invoice.from_api(payload)
+    assert caught.value.path == "line_items[0].quantity"

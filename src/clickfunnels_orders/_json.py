@@ -75,18 +75,14 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def json_leaf(value: object, path: str = "") -> object:
-    """Return a leaf of decoded JSON as ``json.dumps`` writes it (a ``Decimal`` as a number).
+def json_leaf(value: object) -> object:
+    """Return an amount as decoded JSON held it, ready for ``json.dumps``.
 
-    Raises:
-        PayloadError: at ``path``, for a ``Decimal`` that is no finite JSON number.
+    A ``Decimal`` (a body decoded with ``parse_float=Decimal``) becomes the
+    :class:`JsonNumber` of it; anything else is returned as it is. Only amounts the money
+    rule accepted reach it (finite, of at most 30 digits), which a float always holds.
     """
-    if not isinstance(value, Decimal):
-        return value
-    try:
-        return _number(value)
-    except _RefusalError as refusal:
-        raise PayloadError(path, refusal.reason, value=value) from None
+    return JsonNumber(value) if isinstance(value, Decimal) else value
 
 
 def freeze_json(value: Any, path: str = "", depth: int = 1) -> Any:

@@ -232,7 +232,6 @@ def _variant(
 
 
 def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> OrderLineItem | None:
-    before = len(problems)
     reader = ObjectReader(raw, path, problems)
     kwargs: dict[str, Any] = {
         "id": reader.need("id", read_id),
@@ -250,7 +249,7 @@ def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> O
         nested.append(("products_price", shape(tuple(price.raw))))
         rest.nest("products_price", freeze_rest(price.raw, _PRICE_KEYS, price.path)[0])
     _variant(reader, kwargs, nested, rest)
-    if len(problems) > before:
+    if problems:  # this line's, or the object's before it: reported before any entity's
         return None
     kwargs["extra"] = rest.extra()
     line = construct(OrderLineItem, kwargs, _ORDER_LINE_RENAMES, path)
@@ -305,7 +304,6 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
 def _invoice_line(
     raw: Mapping[str, Any], path: str, problems: list[Problem]
 ) -> InvoiceLineItem | None:
-    before = len(problems)
     reader = ObjectReader(raw, path, problems)
     kwargs: dict[str, Any] = {
         "id": reader.need("id", read_id),
@@ -320,7 +318,7 @@ def _invoice_line(
     nested: list[tuple[str, tuple[str, ...]]] = []
     rest = _Rest(raw, _INVOICE_LINE_KEYS, path)
     _variant(reader, kwargs, nested, rest)
-    if len(problems) > before:
+    if problems:  # this line's, or the object's before it: reported before any entity's
         return None
     kwargs["extra"] = rest.extra()
     line = construct(InvoiceLineItem, kwargs, _LINE_RENAMES, path)
@@ -391,7 +389,6 @@ def _included_lines(
     nested: list[tuple[str, tuple[str, ...]]] = []
     others: list[dict[str, Any]] = []
     for index, (where, raw) in enumerate(reader.items(key, optional=True)):
-        before = len(problems)
         line = ObjectReader(raw, where, problems)
         kwargs = {
             "invoice_line_item_id": line.need("invoices_line_item_id", read_id),
@@ -399,7 +396,7 @@ def _included_lines(
         }
         nested.append((f"{key}[{index}]", shape(tuple(raw))))
         others.append(freeze_rest(raw, _INCLUDED_LINE_KEYS, where)[0])
-        if len(problems) == before:
+        if not problems:  # any problem is reported before an entity's complaint
             lines.append(construct(FulfillmentLine, kwargs, _FULFILLMENT_RENAMES, where))
     if any(others):
         rest.nest(key, others)

@@ -21,7 +21,6 @@ from clickfunnels_orders._values import (
     MONEY_EXPECTED,
     to_api_id,
     to_json_money,
-    to_moment,
 )
 from clickfunnels_orders.errors import OrdersError, shown
 
@@ -71,15 +70,17 @@ def parse_moment(value: object) -> dt.datetime:
     if moment.tzinfo is dt.UTC:
         return moment
     try:
-        to_moment(moment, "timestamp")  # the library's one rule for moments: aware
-    except OrdersError:
-        raise _BadValueError(
-            f"a timestamp with an offset, such as {_TIMESTAMP_EXAMPLE!r}", value
-        ) from None
+        offset = moment.utcoffset()
+    except (TypeError, ValueError, OverflowError):
+        offset = None  # a tzinfo whose utcoffset fails gives no instant
+    if offset is None:
+        raise _BadValueError(f"a timestamp with an offset, such as {_TIMESTAMP_EXAMPLE!r}", value)
     try:
+        # The entity holds moments to the library's rule (to_moment): aware, and within
+        # the calendar in UTC, which this conversion proves.
         return moment.astimezone(dt.UTC)
     except (OverflowError, ValueError):
-        raise _BadValueError("a timestamp within the years 1 to 9999", value) from None
+        raise _BadValueError("a timestamp within the years 1 to 9999 in UTC", value) from None
 
 
 def _isoparse(value: str) -> dt.datetime:
@@ -188,14 +189,3 @@ EXPECTED: Final[dict[Callable[[object], object], str]] = {
     read_str: "a string",
     parse_moment: f"a timestamp such as {_TIMESTAMP_EXAMPLE!r}",
 }
-
-
-def _dump(value: object) -> object:
-    """Write one leaf value in the API's canonical JSON form."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return _dump_money(value)
-    if isinstance(value, dt.datetime):
-        return dump_moment(value)
-    return value
