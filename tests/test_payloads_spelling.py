@@ -200,3 +200,14 @@ def test_every_wrong_type_is_reported_before_an_entitys_own_complaint() -> None:
     with pytest.raises(PayloadError) as caught:
         Invoice.from_api(payload)
     assert caught.value.path == "line_items[0].quantity"
+
+
+def test_updated_at_of_an_entity_is_what_to_api_writes() -> None:
+    """After an event, updated_at_of gives the moment to_api() writes, not the stale one."""
+    from clickfunnels_orders.webhooks import updated_at_of  # noqa: PLC0415  because local
+
+    payload = load("orders_invoice_example") | {"status": "unpaid", "due_amount": "9.99"}
+    invoice = Invoice.from_api(payload)
+    assert updated_at_of(invoice) == parse_moment(payload["updated_at"])
+    paid = invoice.pay(at=AT)
+    assert updated_at_of(paid) == AT == parse_moment(paid.to_api()["updated_at"])

@@ -44,6 +44,7 @@ from clickfunnels_orders.errors import (
     shown,
 )
 from clickfunnels_orders.payloads import (
+    dump_moment,
     fulfillment_from_api,
     invoice_from_api,
     order_from_api,
@@ -51,6 +52,7 @@ from clickfunnels_orders.payloads import (
     restock_from_api,
     transaction_from_api,
 )
+from clickfunnels_orders.payloads._derived import last_change
 from clickfunnels_orders.webhook_types import WebhookEventType
 
 __all__ = [
@@ -281,8 +283,15 @@ def _moment(envelope: Mapping[str, Any], key: str) -> dt.datetime | None:
 
 
 def updated_at_of(data: object) -> dt.datetime | None:
-    """The ``updated_at`` of ``data`` if it has a readable one (the model does not need it)."""
+    """The ``updated_at`` of ``data`` if it has a readable one (the model does not need it).
+
+    For an entity read from a payload, it is what ``to_api()`` writes: the moment of its
+    last recorded change once it has one (in the API's milliseconds), else the payload's.
+    """
     if isinstance(data, Order | Invoice | Fulfillment | Transaction | Restock):
+        changed = last_change(data) if data.spelling is not None else None
+        if changed is not None:
+            return parse_moment(dump_moment(changed))
         data = data.extra
     if not isinstance(data, Mapping):
         return None

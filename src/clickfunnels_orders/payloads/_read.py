@@ -37,7 +37,6 @@ from clickfunnels_orders.payloads._reading import (
     payload_error,
     shape,
     spelling_of,
-    the_object,
 )
 from clickfunnels_orders.payloads._values import (
     _dump_money,
@@ -266,9 +265,8 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
     Raises:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
-    raw = the_object(payload, path, "an order")
-    problems: list[Problem] = []
-    reader = ObjectReader(raw, path, problems)
+    reader = ObjectReader.of(payload, path, "an order")
+    raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
         "id": reader.need("id", read_id),
         "contact_id": reader.need("contact_id", read_id),
@@ -335,9 +333,8 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
     Raises:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
-    raw = the_object(payload, path, "an invoice")
-    problems: list[Problem] = []
-    reader = ObjectReader(raw, path, problems)
+    reader = ObjectReader.of(payload, path, "an invoice")
+    raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
         "id": reader.need("id", read_id),
         "order_id": reader.need("order_id", read_id),
@@ -405,9 +402,8 @@ def _included_lines(
 
 def _shipment(cls: type[Any], payload: object, path: str, what: str, status: Any) -> Any:
     """Read a fulfillment or a restock: the same keys, the same lines."""
-    raw = the_object(payload, path, what)
-    problems: list[Problem] = []
-    reader = ObjectReader(raw, path, problems)
+    reader = ObjectReader.of(payload, path, what)
+    raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
         "id": reader.need("id", read_id),
         "status": reader.need("status", status),
@@ -457,9 +453,8 @@ def transaction_from_api(payload: object, *, path: str = "") -> Transaction:
     Raises:
         PayloadError: for a malformed object, or one missing a field the model needs.
     """
-    raw = the_object(payload, path, "a transaction")
-    problems: list[Problem] = []
-    reader = ObjectReader(raw, path, problems)
+    reader = ObjectReader.of(payload, path, "a transaction")
+    raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
         "id": reader.need("id", read_id),
         "order_id": reader.need("order_id", read_id),

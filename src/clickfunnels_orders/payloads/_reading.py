@@ -31,6 +31,7 @@ from clickfunnels_orders.payloads._values import (
 )
 
 T = TypeVar("T")
+K = TypeVar("K", bound=tuple[object, ...])
 
 ABSENT: Final = Mark.ABSENT
 TUPLE: Final = Mark.TUPLE
@@ -88,26 +89,26 @@ _NESTINGS: dict[
 ] = {}
 
 
+def _interned(cache: dict[K, K], value: K) -> K:
+    """Return the one shared object equal to ``value`` (``value`` itself once full)."""
+    shared = cache.get(value)
+    if shared is None:
+        if len(cache) >= _MAX_SHAPES:
+            return value
+        shared = cache[value] = value
+    return shared
+
+
 def shape(keys: tuple[str, ...]) -> tuple[str, ...]:
     """Return the one shared tuple equal to ``keys``."""
-    shared = _SHAPES.get(keys)
-    if shared is None:
-        if len(_SHAPES) >= _MAX_SHAPES:
-            return keys
-        shared = _SHAPES[keys] = keys
-    return shared
+    return _interned(_SHAPES, keys)
 
 
 def nesting(
     nested: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Return the one shared tuple equal to ``nested`` (the key orders of nested objects)."""
-    shared = _NESTINGS.get(nested)
-    if shared is None:
-        if len(_NESTINGS) >= _MAX_SHAPES:
-            return nested
-        shared = _NESTINGS[nested] = nested
-    return shared
+    return _interned(_NESTINGS, nested)
 
 
 def spelling_of(
@@ -159,6 +160,15 @@ class ObjectReader:
         self.problems = problems
         self.base = base  # the path inside the entity's own object, for the spelling
         self.unusual: list[tuple[str, object]] = []
+
+    @classmethod
+    def of(cls, payload: object, path: str, what: str) -> ObjectReader:
+        """The reader of a whole payload, ``what`` it should be (``"an order"``).
+
+        Raises:
+            PayloadError: at ``path``, for a payload that is not an object.
+        """
+        return cls(the_object(payload, path, what), path, [])
 
     def need(self, key: str, read: Callable[[object], T]) -> T | None:
         """Read a key the object must have (``None`` when it is wrong, problem noted)."""
