@@ -211,3 +211,25 @@ def test_updated_at_of_an_entity_is_what_to_api_writes() -> None:
     assert updated_at_of(invoice) == parse_moment(payload["updated_at"])
     paid = invoice.pay(at=AT)
     assert updated_at_of(paid) == AT == parse_moment(paid.to_api()["updated_at"])
+
+
+def _nested_lists(levels: int) -> Any:
+    """``levels`` lists, one inside the other."""
+    value: Any = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_the_depth_bound_counts_from_the_entitys_own_object_in_nested_objects_too() -> None:
+    """Carried keys of products_variant sit a level deeper than the line's own keys."""
+    fits = MAX_JSON_DEPTH - 1  # the line's object is level 1
+    payload = load("orders_invoice_example")
+    payload["line_items"][0]["notes"] = _nested_lists(fits)
+    Invoice.from_api(payload)
+    payload["line_items"][0]["products_variant"]["notes"] = _nested_lists(fits)
+    with pytest.raises(PayloadError) as caught:
+        Invoice.from_api(payload)
+    assert caught.value.path.startswith("line_items[0].products_variant.notes")
+    payload["line_items"][0]["products_variant"]["notes"] = _nested_lists(fits - 1)
+    Invoice.from_api(payload)

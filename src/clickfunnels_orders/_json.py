@@ -109,13 +109,14 @@ def freeze_json(value: Any, path: str = "", depth: int = 1) -> Any:
 
 
 def freeze_rest(
-    value: Mapping[str, Any], read: frozenset[str], path: str = ""
+    value: Mapping[str, Any], read: frozenset[str], path: str = "", depth: int = 1
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Return a checked copy of the object ``value`` without its keys in ``read``.
 
     What an entity carries of its payload (its ``extra``): :func:`freeze_json` of the keys
     the model does not read, copied once, with the keys whose values are containers
-    (so that copying it again need not look at every value).
+    (so that copying it again need not look at every value). ``depth`` is the level the
+    object sits at in the entity's ``extra`` (1 for the entity's own object).
 
     Raises:
         PayloadError: as :func:`freeze_json` does.
@@ -129,8 +130,8 @@ def freeze_rest(
     containers: list[str] = []
     try:
         if set(map(type, rest)) <= _TEXT:
-            return _freeze_in_place(rest, 2, containers), tuple(containers)
-        rest = _freeze_object(rest, 2)
+            return _freeze_in_place(rest, depth + 1, containers), tuple(containers)
+        rest = _freeze_object(rest, depth + 1)
     except _RefusalError as refusal:
         raise _refused(refusal, path) from None
     return rest, tuple(key for key, item in rest.items() if type(item) in _CONTAINERS)

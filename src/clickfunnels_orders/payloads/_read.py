@@ -227,7 +227,8 @@ def _variant(
         kwargs["fulfillment_required"] = required
     reader.unusual.extend(variant.unusual)
     nested.append(("products_variant", shape(tuple(variant.raw))))
-    rest.nest("products_variant", freeze_rest(variant.raw, _VARIANT_KEYS, variant.path)[0])
+    others, _ = freeze_rest(variant.raw, _VARIANT_KEYS, variant.path, depth=2)
+    rest.nest("products_variant", others)
 
 
 def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> OrderLineItem | None:
@@ -246,7 +247,8 @@ def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> O
         kwargs["amount"] = price.money("amount")
         reader.unusual.extend(price.unusual)
         nested.append(("products_price", shape(tuple(price.raw))))
-        rest.nest("products_price", freeze_rest(price.raw, _PRICE_KEYS, price.path)[0])
+        others, _ = freeze_rest(price.raw, _PRICE_KEYS, price.path, depth=2)
+        rest.nest("products_price", others)
     _variant(reader, kwargs, nested, rest)
     if problems:  # this line's, or the object's before it: reported before any entity's
         return None
@@ -392,7 +394,8 @@ def _included_lines(
             "quantity": line.need("quantity", read_int),
         }
         nested.append((f"{key}[{index}]", shape(tuple(raw))))
-        others.append(freeze_rest(raw, _INCLUDED_LINE_KEYS, where)[0])
+        # Each line sits in a list in the entity's extra: at level 3.
+        others.append(freeze_rest(raw, _INCLUDED_LINE_KEYS, where, depth=3)[0])
         if not problems:  # any problem is reported before an entity's complaint
             lines.append(construct(FulfillmentLine, kwargs, _FULFILLMENT_RENAMES, where))
     if any(others):
