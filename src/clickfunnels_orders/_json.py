@@ -19,7 +19,7 @@ from typing import Any, Final, Self
 
 from clickfunnels_orders.errors import PayloadError, shown
 
-__all__ = ["MAX_JSON_DEPTH", "JsonNumber", "freeze_json", "freeze_rest", "json_leaf"]
+__all__ = ["MAX_JSON_DEPTH", "JsonNumber", "Rest", "freeze_json", "freeze_rest", "json_leaf"]
 
 #: How deep carried JSON may nest, counting the object that carries it as the first
 #: level. The API's objects nest a handful of levels; a bound fixed here (rather than
@@ -110,13 +110,12 @@ def freeze_json(value: Any, path: str = "", depth: int = 1) -> Any:
 
 def freeze_rest(
     value: Mapping[str, Any], read: frozenset[str], path: str = "", depth: int = 1
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+) -> Rest:
     """Return a checked copy of the object ``value`` without its keys in ``read``.
 
     What an entity carries of its payload (its ``extra``): :func:`freeze_json` of the keys
-    the model does not read, copied once, with the keys whose values are containers
-    (so that copying it again need not look at every value). ``depth`` is the level the
-    object sits at in the entity's ``extra`` (1 for the entity's own object).
+    the model does not read, copied once. ``depth`` is the level the object sits at in
+    the entity's ``extra`` (1 for the entity's own object).
 
     Raises:
         PayloadError: as :func:`freeze_json` does.
@@ -128,13 +127,21 @@ def freeze_rest(
     else:
         rest = {key: item for key, item in value.items() if key not in read}
     containers: list[str] = []
+    flat: list[str] = []
     try:
         if set(map(type, rest)) <= _TEXT:
-            return _freeze_in_place(rest, depth + 1, containers), tuple(containers)
-        rest = _freeze_object(rest, depth + 1)
+            _freeze_in_place(rest, depth + 1, containers, flat)
+            return rest, tuple(containers), tuple(flat)
+        rest = _freeze_object(rest, depth + 1, containers)
     except _RefusalError as refusal:
         raise _refused(refusal, path) from None
-    return rest, tuple(key for key, item in rest.items() if type(item) in _CONTAINERS)
+    return rest, tuple(containers), ()
+
+
+#: What :func:`freeze_rest` gives: the checked copy; the keys whose values are objects
+#: or arrays (the rest are leaves); those of them that are objects of leaves only, which
+#: a later copy takes whole, in one step.
+Rest = tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]
 
 
 _CONTAINERS: Final = frozenset({dict, list, tuple})
@@ -210,14 +217,18 @@ def _text_key(key: object) -> str:
     return key
 
 
-def _freeze_object(value: Mapping[Any, Any], depth: int) -> dict[str, Any]:
+def _freeze_object(
+    value: Mapping[Any, Any], depth: int, containers: list[str] | None = None
+) -> dict[str, Any]:
     if type(value) is dict and set(map(type, value)) <= _TEXT:
-        return _freeze_in_place(value.copy(), depth)
+        return _freeze_in_place(value.copy(), depth, containers)
     frozen = {}
     key: object = None
     try:
         for key, item in value.items():
-            frozen[_text_key(key)] = _freeze(item, depth)
+            frozen[_text_key(key)] = frozen_item = _freeze(item, depth)
+            if containers is not None and type(frozen_item) in _CONTAINERS:
+                containers.append(_text_key(key))
     except _RefusalError as refusal:
         refusal.trail.append(key if type(key) is str else shown(key))
         raise
@@ -225,13 +236,17 @@ def _freeze_object(value: Mapping[Any, Any], depth: int) -> dict[str, Any]:
 
 
 def _freeze_in_place(
-    frozen: dict[str, Any], depth: int, containers: list[str] | None = None
+    frozen: dict[str, Any],
+    depth: int,
+    containers: list[str] | None = None,
+    flat: list[str] | None = None,
 ) -> dict[str, Any]:
     """Freeze the values of a fresh copy with text keys, in place: the common case.
 
     Written out for speed: this runs on every value an entity carries. Replacing a value
     while iterating is safe, as the dict keeps its size. The keys of nested containers
-    are added to ``containers`` when it is given.
+    are added to ``containers`` when it is given, and those of nested objects holding
+    only leaves to ``flat`` too.
     """
     key = ""
     try:
@@ -243,7 +258,13 @@ def _freeze_in_place(
                 if item.bit_length() > _MAX_INT_BITS:
                     _freeze_leaf(item)
                 continue
-            frozen[key] = frozen_item = _freeze(item, depth)
+            if flat is not None and kind is dict and depth <= MAX_JSON_DEPTH:
+                inner: list[str] = []
+                frozen[key] = frozen_item = _freeze_object(item, depth + 1, inner)
+                if not inner:
+                    flat.append(key)
+            else:
+                frozen[key] = frozen_item = _freeze(item, depth)
             if containers is not None and type(frozen_item) in _CONTAINERS:
                 containers.append(key)
     except _RefusalError as refusal:

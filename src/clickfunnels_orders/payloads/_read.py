@@ -167,8 +167,8 @@ def _checked(problems: list[Problem]) -> None:
 
 
 def _carried(raw: Mapping[str, Any], keys: frozenset[str], path: str) -> ApiExtra:
-    fields, containers = freeze_rest(raw, keys, path)
-    return ApiExtra.adopt(fields, shape(containers))
+    fields, containers, flat = freeze_rest(raw, keys, path)
+    return ApiExtra.adopt(fields, shape(containers), shape(flat))
 
 
 class _Rest:
@@ -178,20 +178,26 @@ class _Rest:
     (``products_variant``'s).
     """
 
-    __slots__ = ("containers", "fields")
+    __slots__ = ("containers", "fields", "flat")
 
     def __init__(self, raw: Mapping[str, Any], keys: frozenset[str], path: str) -> None:
-        self.fields, containers = freeze_rest(raw, keys, path)
-        self.containers = list(containers)
+        self.fields, self.containers, self.flat = freeze_rest(raw, keys, path)
 
-    def nest(self, key: str, others: dict[str, Any] | list[dict[str, Any]]) -> None:
-        """Carry the other keys of the nested object (or objects) at ``key``, if any."""
+    def nest(
+        self, key: str, others: dict[str, Any] | list[dict[str, Any]], *, flat: bool = False
+    ) -> None:
+        """Carry the other keys of the nested object (or objects) at ``key``, if any.
+
+        ``flat``: ``others`` is one object holding only leaves.
+        """
         if others:
             self.fields[key] = others
-            self.containers.append(key)
+            self.containers += (key,)
+            if flat:
+                self.flat += (key,)
 
     def extra(self) -> ApiExtra:
-        return ApiExtra.adopt(self.fields, shape(tuple(self.containers)))
+        return ApiExtra.adopt(self.fields, shape(self.containers), shape(self.flat))
 
 
 def _finish(
@@ -227,8 +233,8 @@ def _variant(
         kwargs["fulfillment_required"] = required
     reader.unusual.extend(variant.unusual)
     nested.append(("products_variant", shape(tuple(variant.raw))))
-    others, _ = freeze_rest(variant.raw, _VARIANT_KEYS, variant.path, depth=2)
-    rest.nest("products_variant", others)
+    others, containers, _ = freeze_rest(variant.raw, _VARIANT_KEYS, variant.path, depth=2)
+    rest.nest("products_variant", others, flat=not containers)
 
 
 def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> OrderLineItem | None:
@@ -247,8 +253,8 @@ def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> O
         kwargs["amount"] = price.money("amount")
         reader.unusual.extend(price.unusual)
         nested.append(("products_price", shape(tuple(price.raw))))
-        others, _ = freeze_rest(price.raw, _PRICE_KEYS, price.path, depth=2)
-        rest.nest("products_price", others)
+        others, containers, _ = freeze_rest(price.raw, _PRICE_KEYS, price.path, depth=2)
+        rest.nest("products_price", others, flat=not containers)
     _variant(reader, kwargs, nested, rest)
     if problems:  # this line's, or the object's before it: reported before any entity's
         return None

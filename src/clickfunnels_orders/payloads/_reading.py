@@ -56,25 +56,36 @@ class ApiExtra(FrozenJson):
     built by hand with the same values.
     """
 
-    __slots__ = ("containers",)
+    __slots__ = ("containers", "flat")
 
     def __init__(self, fields: Mapping[str, Any], path: str = "") -> None:
         """Keep a checked copy of ``fields``; ``path`` is where they sit, for errors."""
         super().__init__(fields, path)
-        self.containers = tuple(
-            key for key, value in self._fields.items() if isinstance(value, dict | list | tuple)
+        held = self._fields
+        self.containers = tuple(key for key, value in held.items() if type(value) in _NESTED)
+        self.flat = tuple(
+            key
+            for key in self.containers
+            if type(held[key]) is dict and not any(type(v) in _NESTED for v in held[key].values())
         )
 
     @classmethod
-    def adopt(cls, frozen: dict[str, Any], containers: tuple[str, ...]) -> ApiExtra:
+    def adopt(
+        cls, frozen: dict[str, Any], containers: tuple[str, ...], flat: tuple[str, ...]
+    ) -> ApiExtra:
         """Wrap a dict frozen already (by :func:`~clickfunnels_orders._json.freeze_rest`).
 
-        ``containers``: the keys whose values are objects or arrays (the rest are leaves).
+        ``containers``: the keys whose values are objects or arrays (the rest are
+        leaves); ``flat``: those of them that are objects holding only leaves.
         """
         extra = cls.__new__(cls)
         extra._fields = frozen
         extra.containers = containers
+        extra.flat = flat
         return extra
+
+
+_NESTED: Final = frozenset({dict, list, tuple})
 
 
 #: Shapes seen (key orders), so that payloads of one shape share one tuple. Bounded: a

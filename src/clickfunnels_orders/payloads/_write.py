@@ -332,24 +332,32 @@ class _Spelled:
         prefix: str,
         containers: tuple[str, ...] | None = None,
         inner: tuple[str, ...] = (),
+        *,
+        whole: bool = False,
+        flat: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         """Write an object in its payload's order and spelling.
 
         ``inner``: the model's keys that hold an object or a list, merged in turn.
+        ``whole``: ``carried`` is all the payload carried (the ``extra`` read from it),
+        so every key of the payload is filled. ``flat``: the carried keys holding objects
+        of leaves only, copied whole.
         """
         # The payload's key order first (each key keeps its place as values are filled
         # in), then keys it did not have: the common case is three dict operations in C.
         out: dict[str, Any] = dict.fromkeys(keys)
         out.update(carried)
         out.update(model)
-        shared = sum(1 for key in inner if key in carried)  # nested objects are in both
-        if len(out) != len(carried) + len(model) - shared:
+        if not whole:
             _drop_unheld(out, model, carried, keys)
         for key in _containers(carried, containers):
             if key not in model:  # the model's nested objects are merged below
-                out[key] = _copy(carried[key])
+                value = carried[key]
+                out[key] = value.copy() if key in flat else _copy(value)
         for key in inner:
-            out[key] = self.value(model[key], carried.get(key), join(prefix, key))
+            out[key] = self.value(
+                model[key], carried.get(key), join(prefix, key), whole=whole, flat=key in flat
+            )
         if self.spelled:
             self.respell(out, model, keys, prefix)
         return out
@@ -370,15 +378,20 @@ class _Spelled:
             elif canon == model[key]:
                 out[key] = raw
 
-    def value(self, value: Any, kept: Any, path: str) -> Any:
-        """Write a nested object or a list of the model, merged with what it carries."""
+    def value(self, value: Any, kept: Any, path: str, *, whole: bool, flat: bool = False) -> Any:
+        """Write a nested object or a list of the model, merged with what it carries.
+
+        ``flat``: what it carries holds only leaves.
+        """
         if type(value) is dict:
             inner = kept if type(kept) is dict else _NOTHING
             keys = self.nested.get(path)
-            return _plain(value, inner) if keys is None else self.merge(value, inner, keys, path)
-        return self.items(value, kept, path)
+            if keys is None:
+                return _plain(value, inner)
+            return self.merge(value, inner, keys, path, () if flat else None, whole=whole)
+        return self.items(value, kept, path, whole=whole)
 
-    def items(self, value: list[Any], kept: Any, path: str) -> list[Any]:
+    def items(self, value: list[Any], kept: Any, path: str, *, whole: bool) -> list[Any]:
         if type(kept) is not list and not (value and f"{path}[0]" in self.nested):
             return value  # child entities, written whole
         kept_items = kept if type(kept) is list else []
@@ -389,7 +402,9 @@ class _Spelled:
             inner = inner if type(inner) is dict else _NOTHING
             keys = self.nested.get(where)
             out.append(
-                _plain(item, inner) if keys is None else self.merge(item, inner, keys, where)
+                _plain(item, inner)
+                if keys is None
+                else self.merge(item, inner, keys, where, whole=whole)
             )
         return out
 
@@ -415,10 +430,20 @@ def entity_to_api(entity: Any) -> dict[str, Any]:
     # The keys holding containers are known for an extra read from a payload (and still
     # whole: a derived key is a leaf).
     containers = getattr(entity.extra, "containers", None)
+    flat = getattr(entity.extra, "flat", ())
     inner = _INNER.get(type(entity))
     if inner is None:
         inner = next((_INNER[cls] for cls in type(entity).__mro__ if cls in _INNER), ())
-    return _spelled(spelling).merge(model, carried, spelling.keys, "", containers, inner)
+    return _spelled(spelling).merge(
+        model,
+        carried,
+        spelling.keys,
+        "",
+        containers,
+        inner,
+        whole=containers is not None,
+        flat=flat,
+    )
 
 
 def _spelled(spelling: Spelling) -> _Spelled:
