@@ -19,7 +19,15 @@ from typing import Any, Final, Self
 
 from clickfunnels_orders.errors import PayloadError, shown
 
-__all__ = ["MAX_JSON_DEPTH", "JsonNumber", "Rest", "freeze_json", "freeze_rest", "json_leaf"]
+__all__ = [
+    "CONTAINERS",
+    "MAX_JSON_DEPTH",
+    "JsonNumber",
+    "Rest",
+    "freeze_json",
+    "freeze_rest",
+    "json_leaf",
+]
 
 #: How deep carried JSON may nest, counting the object that carries it as the first
 #: level. The API's objects nest a handful of levels; a bound fixed here (rather than
@@ -144,7 +152,9 @@ def freeze_rest(
 Rest = tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]
 
 
-_CONTAINERS: Final = frozenset({dict, list, tuple})
+#: The containers frozen JSON holds (objects as dicts; arrays as lists, or tuples when
+#: they came as tuples).
+CONTAINERS: Final = frozenset({dict, list, tuple})
 
 
 def _refused(refusal: _RefusalError, path: str) -> PayloadError:
@@ -226,9 +236,10 @@ def _freeze_object(
     key: object = None
     try:
         for key, item in value.items():
-            frozen[_text_key(key)] = frozen_item = _freeze(item, depth)
-            if containers is not None and type(frozen_item) in _CONTAINERS:
-                containers.append(_text_key(key))
+            text = _text_key(key)
+            frozen[text] = frozen_item = _freeze(item, depth)
+            if containers is not None and type(frozen_item) in CONTAINERS:
+                containers.append(text)
     except _RefusalError as refusal:
         refusal.trail.append(key if type(key) is str else shown(key))
         raise
@@ -265,7 +276,7 @@ def _freeze_in_place(
                     flat.append(key)
             else:
                 frozen[key] = frozen_item = _freeze(item, depth)
-            if containers is not None and type(frozen_item) in _CONTAINERS:
+            if containers is not None and type(frozen_item) in CONTAINERS:
                 containers.append(key)
     except _RefusalError as refusal:
         refusal.trail.append(key)

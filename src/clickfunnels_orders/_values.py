@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 
-from clickfunnels_orders._json import JsonNumber, freeze_json
+from clickfunnels_orders._json import CONTAINERS, JsonNumber, freeze_json
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -367,13 +367,22 @@ def to_optional_text(value: object, field: str) -> str | None:
 
 
 def copy_json(value: Any) -> Any:
-    """Return a deep copy of decoded JSON (mappings, lists and tuples; leaves are immutable)."""
-    if isinstance(value, Mapping):
-        return {key: copy_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_json(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(copy_json(item) for item in value)
+    """Return a deep copy of frozen JSON (dicts, lists and tuples; leaves are immutable).
+
+    Each container is copied in one step and only its containers are copied again: this
+    runs on every nested value read from an entity and written by ``to_api()``.
+    """
+    kind = type(value)
+    if kind is dict:
+        out = value.copy()
+        for key, item in out.items():
+            if type(item) in CONTAINERS:
+                out[key] = copy_json(item)  # replacing a value: the dict keeps its size
+        return out
+    if kind is list:
+        return [copy_json(item) if type(item) in CONTAINERS else item for item in value]
+    if kind is tuple:
+        return tuple(copy_json(item) if type(item) in CONTAINERS else item for item in value)
     return value
 
 

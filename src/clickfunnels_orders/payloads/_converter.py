@@ -18,7 +18,7 @@ from cattrs.errors import ClassValidationError, IterableValidationError, Iterabl
 from cattrs.gen import make_dict_structure_fn
 
 from clickfunnels_orders.errors import PayloadError
-from clickfunnels_orders.payloads._reading import join
+from clickfunnels_orders.payloads._reading import join, payload_error
 from clickfunnels_orders.payloads._values import EXPECTED, _BadValueError, _show, read_id, read_int
 
 __all__ = ["Id", "converter", "structure"]
@@ -126,11 +126,5 @@ def structure(payload: object, cls: type[Any]) -> Any:
     try:
         return converter.structure(payload, cls)
     except (ClassValidationError, IterableValidationError) as exc:
-        leaves = list(_leaves(exc, "", None))
-        path, leaf, type_ = leaves[0]
-        reason, value = _reason(leaf, type_)
-        if len(leaves) > 1:
-            others = ", ".join(p or "<payload>" for p, _, _ in leaves[1:4])
-            more = f" and {len(leaves) - 4} more" if len(leaves) > 4 else ""
-            reason = f"{reason} (also wrong: {others}{more})"
-        raise PayloadError(path, reason, value=value) from exc
+        problems = [(path, *_reason(leaf, type_)) for path, leaf, type_ in _leaves(exc, "", None)]
+        raise payload_error(problems) from exc

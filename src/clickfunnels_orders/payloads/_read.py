@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from clickfunnels_orders._json import freeze_rest, json_leaf
+from clickfunnels_orders._json import freeze_rest
 from clickfunnels_orders._values import minus
 from clickfunnels_orders.entities import (
     Fulfillment,
@@ -39,7 +39,6 @@ from clickfunnels_orders.payloads._reading import (
     spelling_of,
 )
 from clickfunnels_orders.payloads._values import (
-    _dump_money,
     _show,
     enum_reader,
     read_bool,
@@ -164,11 +163,6 @@ _PRICE_KEYS: Final = frozenset({"amount"})
 def _checked(problems: list[Problem]) -> None:
     if problems:
         raise payload_error(problems)
-
-
-def _carried(raw: Mapping[str, Any], keys: frozenset[str], path: str) -> ApiExtra:
-    fields, containers, flat = freeze_rest(raw, keys, path)
-    return ApiExtra.adopt(fields, shape(containers), shape(flat))
 
 
 class _Rest:
@@ -302,7 +296,7 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
     ]
     _checked(problems)
     kwargs["line_items"] = tuple(lines)
-    kwargs["extra"] = _carried(raw, _ORDER_KEYS, path)
+    kwargs["extra"] = _Rest(raw, _ORDER_KEYS, path).extra()
     order = construct(Order, kwargs, _NO_RENAMES, path)
     return _finish(order, reader, ())  # type: ignore[no-any-return]
 
@@ -376,12 +370,10 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
             )
         kwargs["amount_paid"] = paid
     kwargs["line_items"] = tuple(lines)
-    kwargs["extra"] = _carried(raw, _INVOICE_KEYS, path)
+    kwargs["extra"] = _Rest(raw, _INVOICE_KEYS, path).extra()
     invoice: Invoice = construct(Invoice, kwargs, _INVOICE_RENAMES, path)
     if due is not None:
-        written = raw["due_amount"]
-        if type(written) is not str or _dump_money(invoice.due_amount) != written:
-            reader.unusual.append(("due_amount", json_leaf(written)))
+        reader.spelled_as("due_amount", invoice.due_amount)
     return _finish(invoice, reader, (), basis_of(invoice))  # type: ignore[no-any-return]
 
 
@@ -477,6 +469,6 @@ def transaction_from_api(payload: object, *, path: str = "") -> Transaction:
         "created_at": reader.moment("created_at"),
     }
     _checked(problems)
-    kwargs["extra"] = _carried(raw, _TRANSACTION_KEYS, path)
+    kwargs["extra"] = _Rest(raw, _TRANSACTION_KEYS, path).extra()
     transaction = construct(Transaction, kwargs, _NO_RENAMES, path)
     return _finish(transaction, reader, ())  # type: ignore[no-any-return]

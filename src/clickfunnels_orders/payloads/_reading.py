@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
-from clickfunnels_orders._json import json_leaf
+from clickfunnels_orders._json import freeze_rest, json_leaf
 from clickfunnels_orders._spelling import Mark, Spelling
 from clickfunnels_orders._values import FrozenJson
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, PayloadError
@@ -60,14 +60,8 @@ class ApiExtra(FrozenJson):
 
     def __init__(self, fields: Mapping[str, Any], path: str = "") -> None:
         """Keep a checked copy of ``fields``; ``path`` is where they sit, for errors."""
-        super().__init__(fields, path)
-        held = self._fields
-        self.containers = tuple(key for key, value in held.items() if type(value) in _NESTED)
-        self.flat = tuple(
-            key
-            for key in self.containers
-            if type(held[key]) is dict and not any(type(v) in _NESTED for v in held[key].values())
-        )
+        # Frozen as a payload's carried keys are (an unpickled extra comes this way).
+        self._fields, self.containers, self.flat = freeze_rest(fields, frozenset(), path)
 
     @classmethod
     def adopt(
@@ -83,9 +77,6 @@ class ApiExtra(FrozenJson):
         extra.containers = containers
         extra.flat = flat
         return extra
-
-
-_NESTED: Final = frozenset({dict, list, tuple})
 
 
 #: Shapes seen (key orders), so that payloads of one shape share one tuple. Bounded: a
@@ -225,10 +216,14 @@ class ObjectReader:
             else self.need(key, read_money)
         )
         if amount is not None:
-            raw = self.raw[key]
-            if type(raw) is not str or _dump_money(amount) != raw:
-                self.unusual.append((join(self.base, key), json_leaf(raw)))
+            self.spelled_as(key, amount)
         return amount
+
+    def spelled_as(self, key: str, amount: Decimal) -> None:
+        """Note the payload's spelling at ``key`` unless it is ``amount``'s canonical one."""
+        raw = self.raw[key]
+        if type(raw) is not str or _dump_money(amount) != raw:
+            self.unusual.append((join(self.base, key), json_leaf(raw)))
 
     def moment(self, key: str) -> Any:
         """Read an optional timestamp, noting a spelling other than the API's."""

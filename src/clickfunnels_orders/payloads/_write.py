@@ -12,10 +12,13 @@ value read. An entity built by hand writes the model's keys, then its ``extra``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from enum import StrEnum
 from typing import Any, Final
 
+from clickfunnels_orders import statuses
+from clickfunnels_orders._json import CONTAINERS
 from clickfunnels_orders._spelling import Spelling
-from clickfunnels_orders._values import to_api_id
+from clickfunnels_orders._values import copy_json, to_api_id
 from clickfunnels_orders.entities import (
     Fulfillment,
     FulfillmentLine,
@@ -30,18 +33,6 @@ from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, Payl
 from clickfunnels_orders.payloads._derived import derived_keys
 from clickfunnels_orders.payloads._reading import ABSENT, TUPLE, is_shared, join
 from clickfunnels_orders.payloads._values import _dump_money, _show, dump_moment
-from clickfunnels_orders.statuses import (
-    BillingStatus,
-    FulfillmentStatus,
-    InvoiceStatus,
-    InvoiceType,
-    LineItemFulfillmentStatus,
-    OrderType,
-    PaymentProcessor,
-    RestockStatus,
-    ServiceStatus,
-    TransactionStatus,
-)
 
 __all__ = [
     "canonical_at",
@@ -71,21 +62,12 @@ def _moment(value: Any) -> str | None:
     return None if value is None else dump_moment(value)
 
 
-#: Each status's text (a plain ``str``, as decoded JSON holds it), looked up fast.
+#: Each status's text (a plain ``str``, as decoded JSON holds it), looked up fast: every
+#: member of every status enum the library declares.
 _TEXT: Final[dict[object, str]] = {
     member: member.value
-    for enum in (
-        BillingStatus,
-        FulfillmentStatus,
-        InvoiceStatus,
-        InvoiceType,
-        LineItemFulfillmentStatus,
-        OrderType,
-        PaymentProcessor,
-        RestockStatus,
-        ServiceStatus,
-        TransactionStatus,
-    )
+    for name in statuses.__all__
+    if isinstance(enum := getattr(statuses, name), type) and issubclass(enum, StrEnum)
     for member in enum
 }
 
@@ -271,38 +253,18 @@ def _plain(model: Mapping[str, Any], carried: Mapping[str, Any]) -> dict[str, An
             out[key] = value
     for key, value in carried.items():
         if key not in out:
-            out[key] = _copy(value)
+            out[key] = copy_json(value)
     return out
 
 
 _NOTHING: Final[dict[str, Any]] = {}
 
 
-def _copy(value: Any) -> Any:
-    """Copy frozen JSON: its containers are dicts, lists and tuples, with text keys."""
-    kind = type(value)
-    if kind is dict:
-        out = value.copy()
-        for key, item in out.items():
-            inner = type(item)
-            if inner is dict or inner is list or inner is tuple:
-                out[key] = _copy(item)
-        return out
-    if kind is list:
-        return [_copy(item) if type(item) in _CONTAINERS else item for item in value]
-    if kind is tuple:
-        return tuple(_copy(item) if type(item) in _CONTAINERS else item for item in value)
-    return value
-
-
-_CONTAINERS: Final = frozenset({dict, list, tuple})
-
-
 def _containers(carried: Mapping[str, Any], known: tuple[str, ...] | None) -> Iterable[str]:
     """The carried keys whose values are containers (known when read, else looked for)."""
     if known is not None:
         return known
-    return [key for key, value in carried.items() if type(value) in _CONTAINERS]
+    return [key for key, value in carried.items() if type(value) in CONTAINERS]
 
 
 def _drop_unheld(
@@ -353,7 +315,7 @@ class _Spelled:
         for key in _containers(carried, containers):
             if key not in model:  # the model's nested objects are merged below
                 value = carried[key]
-                out[key] = value.copy() if key in flat else _copy(value)
+                out[key] = value.copy() if key in flat else copy_json(value)
         for key in inner:
             out[key] = self.value(
                 model[key], carried.get(key), join(prefix, key), whole=whole, flat=key in flat
