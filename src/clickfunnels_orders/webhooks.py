@@ -199,6 +199,11 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
 
 
+#: The one decoder of bodies (json.loads with options would build one per call).
+#: parse_float=Decimal: a JSON number is read exactly, never through a float.
+_DECODER: Final = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
+
+
 def _decode(body: bytes | bytearray | memoryview | str) -> object:
     if not isinstance(body, str | bytes | bytearray | memoryview):
         raise PayloadError(
@@ -206,12 +211,11 @@ def _decode(body: bytes | bytearray | memoryview | str) -> object:
         )
     if not isinstance(body, str):
         try:
-            body = bytes(body).decode("utf-8")
+            body = (body if type(body) is bytes else bytes(body)).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PayloadError("", f"the body is not UTF-8 ({exc.reason})") from None
     try:
-        # parse_float=Decimal: a JSON number is read exactly, never through a float.
-        return json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
+        return _DECODER.decode(body)
     except RecursionError:
         raise PayloadError("", "the body is nested too deeply") from None
     except ValueError as exc:

@@ -207,7 +207,7 @@ def _finish(
         written = tuple((path, canonical_at(entity, path), raw) for path, raw in reader.unusual)
     # Set on the entity before anyone else sees it: its spelling follows from the built
     # entity (canonical_at), so it cannot be passed to the constructor.
-    entity.__dict__["spelling"] = spelling_of(shape(tuple(reader.raw)), nested, written, basis)
+    entity.__dict__["spelling"] = spelling_of(tuple(reader.raw), nested, written, basis)
     return entity
 
 
@@ -221,12 +221,12 @@ def _variant(
     variant = reader.nested("products_variant")
     if variant is None:
         return
-    kwargs["variant_id"] = variant.need("id", read_id)
+    kwargs["variant_id"] = variant.id("id")
     required = variant.may("fulfillment_required", read_bool, null_is_default=True)
     if required is not None:
         kwargs["fulfillment_required"] = required
     reader.unusual.extend(variant.unusual)
-    nested.append(("products_variant", shape(tuple(variant.raw))))
+    nested.append(("products_variant", tuple(variant.raw)))
     others, containers, _ = freeze_rest(variant.raw, _VARIANT_KEYS, variant.path, depth=2)
     rest.nest("products_variant", others, flat=not containers)
 
@@ -234,7 +234,7 @@ def _variant(
 def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> OrderLineItem | None:
     reader = ObjectReader(raw, path, problems)
     kwargs: dict[str, Any] = {
-        "id": reader.need("id", read_id),
+        "id": reader.id("id"),
         "quantity": reader.need("quantity", read_int),
     }
     payment_type = reader.may("payment_type", read_str, null_is_default=True)
@@ -246,7 +246,7 @@ def _order_line(raw: Mapping[str, Any], path: str, problems: list[Problem]) -> O
     if price is not None:
         kwargs["amount"] = price.money("amount")
         reader.unusual.extend(price.unusual)
-        nested.append(("products_price", shape(tuple(price.raw))))
+        nested.append(("products_price", tuple(price.raw)))
         others, containers, _ = freeze_rest(price.raw, _PRICE_KEYS, price.path, depth=2)
         rest.nest("products_price", others, flat=not containers)
     _variant(reader, kwargs, nested, rest)
@@ -270,8 +270,8 @@ def order_from_api(payload: object, *, path: str = "") -> Order:
     reader = ObjectReader.of(payload, path, "an order")
     raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
-        "id": reader.need("id", read_id),
-        "contact_id": reader.need("contact_id", read_id),
+        "id": reader.id("id"),
+        "contact_id": reader.id("contact_id"),
         "currency": reader.need("currency", read_str),
         "billing_status": reader.need("billing_status", _billing_status),
         "service_status": reader.need("service_status", _service_status),
@@ -306,8 +306,8 @@ def _invoice_line(
 ) -> InvoiceLineItem | None:
     reader = ObjectReader(raw, path, problems)
     kwargs: dict[str, Any] = {
-        "id": reader.need("id", read_id),
-        "invoice_id": reader.need("invoice_id", read_id),
+        "id": reader.id("id"),
+        "invoice_id": reader.id("invoice_id"),
         "quantity": reader.need("quantity", read_int),
         "amount": reader.money("amount"),
     }
@@ -338,8 +338,8 @@ def invoice_from_api(payload: object, *, path: str = "") -> Invoice:
     reader = ObjectReader.of(payload, path, "an invoice")
     raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
-        "id": reader.need("id", read_id),
-        "order_id": reader.need("order_id", read_id),
+        "id": reader.id("id"),
+        "order_id": reader.id("order_id"),
         "status": reader.need("status", _invoice_status),
         "total_amount": reader.money("total_amount"),
         "currency": reader.need("currency", read_str),
@@ -388,10 +388,10 @@ def _included_lines(
     for index, (where, raw) in enumerate(reader.items(key, optional=True)):
         line = ObjectReader(raw, where, problems)
         kwargs = {
-            "invoice_line_item_id": line.need("invoices_line_item_id", read_id),
+            "invoice_line_item_id": line.id("invoices_line_item_id"),
             "quantity": line.need("quantity", read_int),
         }
-        nested.append((f"{key}[{index}]", shape(tuple(raw))))
+        nested.append((f"{key}[{index}]", tuple(raw)))
         # Each line sits in a list in the entity's extra: at level 3.
         others.append(freeze_rest(raw, _INCLUDED_LINE_KEYS, where, depth=3)[0])
         if not problems:  # any problem is reported before an entity's complaint
@@ -406,7 +406,7 @@ def _shipment(cls: type[Any], payload: object, path: str, what: str, status: Any
     reader = ObjectReader.of(payload, path, what)
     raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
-        "id": reader.need("id", read_id),
+        "id": reader.id("id"),
         "status": reader.need("status", status),
         "created_at": reader.moment("created_at"),
     }
@@ -457,8 +457,8 @@ def transaction_from_api(payload: object, *, path: str = "") -> Transaction:
     reader = ObjectReader.of(payload, path, "a transaction")
     raw, problems = reader.raw, reader.problems
     kwargs: dict[str, Any] = {
-        "id": reader.need("id", read_id),
-        "order_id": reader.need("order_id", read_id),
+        "id": reader.id("id"),
+        "order_id": reader.id("order_id"),
         "status": reader.need("status", read_str),
         "external_type": reader.need("external_type", read_str),
         "result": reader.need("result", read_str),

@@ -17,16 +17,18 @@ from typing import Any, Final, TypeVar
 
 from clickfunnels_orders._json import freeze_rest, json_leaf
 from clickfunnels_orders._spelling import Mark, Spelling
-from clickfunnels_orders._values import FrozenJson
+from clickfunnels_orders._values import MAX_INT, FrozenJson
 from clickfunnels_orders.errors import InvalidTypeError, InvalidValueError, PayloadError
 from clickfunnels_orders.payloads._values import (
     EXPECTED,
     _BadValueError,
     _dump_money,
     _show,
+    canonical_amount,
     dump_moment,
     is_canonical_moment,
     parse_moment,
+    read_id,
     read_money,
 )
 
@@ -37,6 +39,8 @@ ABSENT: Final = Mark.ABSENT
 TUPLE: Final = Mark.TUPLE
 
 _MISSING: Final = object()
+#: The key orders of the nested objects an object's model reads from, by path.
+Nesting = tuple[tuple[str, tuple[str, ...]], ...]
 #: A problem: the path, what is wrong, and the value found there.
 Problem = tuple[str, str, object]
 
@@ -83,12 +87,11 @@ class ApiExtra(FrozenJson):
 #: stream of payloads of ever new shapes must not grow it without end.
 _SHAPES: dict[tuple[str, ...], tuple[str, ...]] = {}
 _MAX_SHAPES: Final = 4096
-#: Spellings of objects with nothing unusual (most lines), shared; keyed by the identity
-#: of their shared key orders (each hit is checked to be the same objects).
-_PLAIN: dict[tuple[int, int], Spelling] = {}
-_NESTINGS: dict[
-    tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, tuple[str, ...]], ...]
-] = {}
+#: Spellings of objects with nothing unusual (most lines), shared; keyed by the key
+#: orders of the object and of its nested objects, so a payload of a shape seen before
+#: finds its spelling in one look-up.
+_PLAIN: dict[tuple[tuple[str, ...], Nesting], Spelling] = {}
+_NESTINGS: dict[Nesting, Nesting] = {}
 
 
 def _interned(cache: dict[K, K], value: K) -> K:
@@ -106,39 +109,34 @@ def shape(keys: tuple[str, ...]) -> tuple[str, ...]:
     return _interned(_SHAPES, keys)
 
 
-def nesting(
-    nested: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Return the one shared tuple equal to ``nested`` (the key orders of nested objects)."""
-    return _interned(_NESTINGS, nested)
-
-
 def spelling_of(
     keys: tuple[str, ...],
-    nested: tuple[tuple[str, tuple[str, ...]], ...],
+    nested: Nesting,
     written: tuple[tuple[str, object, object], ...],
     basis: object = None,
 ) -> Spelling:
-    """Return the spelling of an object, shared with others of its shape where it can be."""
-    if written or basis is not None:
-        return Spelling(keys, nested, written, basis)
-    nested = nesting(nested) if nested else ()
-    key = (id(keys), id(nested))
-    plain = _PLAIN.get(key)
-    if plain is None or plain.keys is not keys or plain.nested is not nested:
-        plain = Spelling(keys, nested)
-        if (
-            keys is _SHAPES.get(keys)
-            and len(_PLAIN) < _MAX_SHAPES
-            and (not nested or nested is _NESTINGS.get(nested))
-        ):
-            _PLAIN[key] = plain  # both are shared, so their identities stay theirs
-    return plain
+    """Return the spelling of an object, shared with others of its shape where it can be.
+
+    ``keys``: the object's key order as read; ``nested``: the key orders of the nested
+    objects the model reads from, by path.
+    """
+    plain = not written and basis is None
+    if plain:
+        shared = _PLAIN.get((keys, nested))
+        if shared is not None:
+            return shared
+    keys = shape(keys)
+    if nested:
+        nested = _interned(_NESTINGS, tuple((path, shape(inner)) for path, inner in nested))
+    spelling = Spelling(keys, nested, written, basis)
+    if plain and len(_PLAIN) < _MAX_SHAPES:
+        _PLAIN[keys, nested] = spelling
+    return spelling
 
 
 def is_shared(spelling: Spelling) -> bool:
     """Whether ``spelling`` is one of the shared ones, kept for as long as the program runs."""
-    return _PLAIN.get((id(spelling.keys), id(spelling.nested))) is spelling
+    return _PLAIN.get((spelling.keys, spelling.nested)) is spelling
 
 
 class ObjectReader:
@@ -186,6 +184,13 @@ class ObjectReader:
             self.problems.append((join(self.path, key), str(bad), bad.value))
             return None
 
+    def id(self, key: str) -> object:
+        """Read an id the object must have, as ``need(key, read_id)``; common case inline."""
+        value = self.raw.get(key)
+        if type(value) is int and -MAX_INT <= value <= MAX_INT:
+            return value  # the API's own ids: an int of 64 bits
+        return self.need(key, read_id)
+
     def may(
         self, key: str, read: Callable[[object], T], *, null_is_default: bool = False
     ) -> T | None:
@@ -210,6 +215,9 @@ class ObjectReader:
 
     def money(self, key: str, *, optional: bool = False) -> Decimal | None:
         """Read an amount, noting a spelling other than the API's (``19`` for ``"19.00"``)."""
+        amount = canonical_amount(self.raw.get(key))
+        if amount is not None:
+            return amount  # the common case: spelled as the API spells it
         amount = (
             self.may(key, read_money, null_is_default=True)
             if optional

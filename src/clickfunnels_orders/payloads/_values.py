@@ -132,6 +132,34 @@ def _dump_money(amount: Decimal) -> str:
     return format(amount, "f")
 
 
+#: Amount texts seen spelled as the API spells them, with their amounts: a stream of
+#: payloads repeats its prices, and reading a known one is a dict look-up. Bounded, so
+#: that a stream of ever new amounts does not grow it without end.
+_CANONICAL_AMOUNTS: Final[dict[str, Decimal]] = {}
+_MAX_AMOUNTS: Final = 4096
+
+
+def canonical_amount(value: object) -> Decimal | None:
+    """The amount of a text the API's own writer would give (``"9.99"``), else ``None``.
+
+    ``None`` leaves the value to :func:`read_money` and the reader's spelling check,
+    which decide everything else (other spellings, numbers, refusals).
+    """
+    if type(value) is not str:
+        return None
+    amount = _CANONICAL_AMOUNTS.get(value)
+    if amount is None:
+        try:
+            amount = read_money(value)
+        except _BadValueError:
+            return None
+        if _dump_money(amount) != value:
+            return None
+        if len(_CANONICAL_AMOUNTS) < _MAX_AMOUNTS:
+            _CANONICAL_AMOUNTS[value] = amount
+    return amount
+
+
 def read_id(value: object) -> int | str:
     """Read an id: an int of 64 bits (a str is accepted too), never a bool."""
     if type(value) is int and -MAX_INT <= value <= MAX_INT:
