@@ -21,7 +21,13 @@ from clickfunnels_orders import (
     Order,
     PayloadError,
 )
-from clickfunnels_orders.payloads import MAX_JSON_DEPTH, Spelling, dump_moment, parse_moment
+from clickfunnels_orders.payloads import (
+    MAX_JSON_DEPTH,
+    Spelling,
+    _values,
+    dump_moment,
+    parse_moment,
+)
 from clickfunnels_orders.payloads._values import is_canonical_moment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clickfunnels"
@@ -233,3 +239,31 @@ def test_the_depth_bound_counts_from_the_entitys_own_object_in_nested_objects_to
     assert caught.value.path.startswith("line_items[0].products_variant.notes")
     payload["line_items"][0]["products_variant"]["notes"] = _nested_lists(fits - 1)
     Invoice.from_api(payload)
+
+
+@pytest.mark.parametrize("text", ["2025-02-30T14:47:47.000Z", "2025-13-01T00:00:00.000Z"])
+def test_a_timestamp_in_the_apis_layout_but_off_the_calendar_is_refused(text: str) -> None:
+    """A text shaped like the API's timestamps but naming no real day raises PayloadError."""
+    payload = load("orders_invoice_example") | {"issued_at": text}
+    with pytest.raises(PayloadError, match="issued_at"):
+        Invoice.from_api(payload)
+
+
+def test_a_null_timestamp_reads_as_none_and_writes_back_as_null() -> None:
+    """An optional timestamp written as null is no moment, and null again on the way out."""
+    payload = load("orders_invoice_example") | {"paid_at": None}
+    invoice = Invoice.from_api(payload)
+    assert invoice.paid_at is None
+    assert invoice.to_api()["paid_at"] is None
+
+
+def test_amounts_read_the_same_once_the_amount_cache_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no room left to remember amounts, they are read in full and round-trip alike."""
+    monkeypatch.setattr(_values, "_CANONICAL_AMOUNTS", {})
+    monkeypatch.setattr(_values, "_MAX_AMOUNTS", 0)
+    payload = two_lines() | {"total_amount": "19.98", "due_amount": "-0.00"}
+    invoice = Invoice.from_api(payload)
+    assert _values._CANONICAL_AMOUNTS == {}
+    assert invoice.to_api() == payload

@@ -11,6 +11,7 @@ into the entity's ``extra``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar
@@ -235,6 +236,17 @@ class ObjectReader:
 
     def moment(self, key: str) -> Any:
         """Read an optional timestamp, noting a spelling other than the API's."""
+        raw = self.raw.get(key)
+        if type(raw) is str and is_canonical_moment(raw):
+            # The API's own form, which the standard library reads straight to UTC.
+            try:
+                moment = dt.datetime.fromisoformat(raw)
+            except ValueError:  # out of the calendar: left to the full reading below
+                moment = None
+            if moment is not None and moment.tzinfo is dt.UTC:
+                return moment
+        elif raw is None and key in self.raw:
+            return None  # null: no moment, as written
         moment = self.may(key, parse_moment)
         if moment is not None:
             raw = self.raw[key]
